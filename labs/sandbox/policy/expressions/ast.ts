@@ -15,7 +15,8 @@ export type Expr =
   | (Node & { kind: 'name'; name: string })
   | (Node & { kind: 'member'; target: Expr; name: string; nullConditional: boolean })
   | (Node & { kind: 'index'; target: Expr; index: Expr; nullConditional: boolean })
-  | (Node & { kind: 'call'; target: Expr; name: string; typeArgument?: CastType; args: Expr[]; nullConditional: boolean })
+  | (Node & { kind: 'call'; target: Expr; name: string; /** `GetValueOrDefault<string>(...)`: the type named between the angle brackets. */
+      typeArgument?: string; args: Expr[]; nullConditional: boolean })
   | (Node & { kind: 'unary'; op: '!' | '-'; operand: Expr })
   | (Node & { kind: 'binary'; op: string; left: Expr; right: Expr })
   | (Node & { kind: 'conditional'; test: Expr; whenTrue: Expr; whenFalse: Expr })

@@ -78,7 +78,9 @@ class Checker {
           if (!accepts(method.params[i], type)) throw new ExpressionError(`argument ${i + 1} of '${node.name}' must be a ${method.params[i]}`, node.args[i].pos);
         });
         if (node.typeArgument && node.name !== 'GetValueOrDefault') throw new ExpressionError(`'${node.name}' takes no type argument`, node.pos);
-        return typeof method.returns === 'function' ? method.returns(node.typeArgument && CAST_RESULT[node.typeArgument], argTypes) : method.returns;
+        if (node.typeArgument && !(node.typeArgument in CAST_RESULT)) throw new ExpressionError(`the type '${node.typeArgument}' is not supported (use string, int, long, bool, double or object)`, node.pos);
+        const typeArgument = node.typeArgument ? CAST_RESULT[node.typeArgument as CastType] : undefined;
+        return typeof method.returns === 'function' ? method.returns(typeArgument, argTypes) : method.returns;
       }
       case 'unary': {
         const operand = this.expr(node.operand);

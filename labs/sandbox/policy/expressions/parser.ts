@@ -110,10 +110,9 @@ class Parser {
         const nameToken = this.current;
         if (nameToken.kind !== 'identifier') this.fail('member name expected');
         this.index++;
-        let typeArgument: CastType | undefined;
+        let typeArgument: string | undefined;
         if (this.isPunct('<') && this.peek().kind === 'identifier' && this.isPunct('>', this.peek(2)) && this.isPunct('(', this.peek(3))) {
-          if (!CAST_TYPES.has(this.peek().text)) this.fail(`type '${this.peek().text}' is not supported`, this.peek());
-          typeArgument = this.peek().text as CastType;
+          typeArgument = this.peek().text;
           this.index += 3;
         }
         if (this.accept('(')) {
