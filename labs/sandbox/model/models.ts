@@ -39,7 +39,9 @@ export function describeModel(deployment: ArmResource): DeployedModel {
   const version = typeof model.version === 'string' ? model.version : '';
   const lower = name.toLowerCase();
   const kind = lower.startsWith('text-embedding') ? 'embeddings' : 'chat';
-  const contextWindow = CONTEXT_WINDOWS.find(([pattern]) => pattern.test(lower))?.[1] ?? 128_000;
+  // gpt-4 `turbo-2024-04-09` and the `*-preview` versions are GPT-4 Turbo with 128k tokens.
+  const turbo = lower === 'gpt-4' && /turbo|preview/i.test(version);
+  const contextWindow = turbo ? 128_000 : (CONTEXT_WINDOWS.find(([pattern]) => pattern.test(lower))?.[1] ?? 128_000);
   const responseModel = kind === 'chat' && /^\d{4}-\d{2}-\d{2}$/.test(version) ? `${name}-${version}` : name;
   return {
     name,
