@@ -1,0 +1,66 @@
+/**
+ * One call through the gateway: the matched service, API, operation and subscription, the request
+ * as policies change it, the backend chosen, the response, context variables, and the work left
+ * for when the backend's token usage is known.
+ */
+import type { SandboxResponse } from '../core/exchange.ts';
+import type { ArmResource } from '../core/resources.ts';
+import type { GatewayDeps } from './deps.ts';
+import type { TelemetryDecision } from './diagnostics.ts';
+import type { RouteMatch } from './routing.ts';
+import type { CallerSubscription } from './subscriptions.ts';
+import type { TokenCounters } from './token-counters.ts';
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** True when counted by the gateway (a stream without a usage chunk) rather than reported by the backend. */
+  estimated: boolean;
+}
+
+export interface OutgoingRequest {
+  method: string;
+  /** The gateway path of the call (below `/apim/{serviceName}`). */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+  ip: string;
+}
+
+export interface Call {
+  deps: GatewayDeps;
+  service: ArmResource;
+  route: RouteMatch;
+  caller: CallerSubscription | undefined;
+  userId: string | undefined;
+  requestId: string;
+  startedAt: number;
+  gatewayUrl: string;
+  request: OutgoingRequest;
+  backend: { baseUrl?: string; id?: string; headers: Record<string, string>; query: Record<string, string> };
+  response: SandboxResponse | undefined;
+  variables: Map<string, unknown>;
+  /** The gateway's token-limit counters. */
+  counters: TokenCounters;
+  /** The `context` object policy expressions see. */
+  context: Record<string, unknown>;
+  /** Run once the backend's token usage is known (or estimated, for streams). */
+  usageHandlers: Array<(usage: TokenUsage) => void>;
+  /** Response headers to add once usage is known (token-limit headers). */
+  lateHeaders: Array<(usage: TokenUsage | undefined) => Record<string, string>>;
+  requestJson(): Record<string, unknown> | undefined;
+  /** Forgets the parsed request body after a policy replaced it. */
+  resetRequestJson(): void;
+  /** Where this call's telemetry goes, if anywhere (decided once per call). */
+  telemetry(): TelemetryDecision;
+  /** Logs a message once per gateway (for conditions that would otherwise repeat on every call). */
+  logOnce(message: string): void;
+}
+
+/** True when the request body asks for a streamed answer. */
+export function isStreamingRequest(call: Call): boolean {
+  return call.requestJson()?.stream === true;
+}

@@ -1,0 +1,29 @@
+/**
+ * `authentication-managed-identity`: gets a token for `resource` as the service's system-assigned
+ * identity and sends it as `Authorization: Bearer ...`, or stores it in
+ * `output-token-variable-name`. Whether the identity may call the backend is the backend's decision.
+ */
+import { attribute, booleanAttribute } from '../values.ts';
+import { PolicyError, type PolicyHandler, type PolicyOutcome } from './handler.ts';
+
+export const authenticationManagedIdentity: PolicyHandler = async (element, call): Promise<PolicyOutcome> => {
+  const resource = attribute(call, element, 'resource') ?? '';
+  const clientId = attribute(call, element, 'client-id');
+  const identity = (call.service.identity ?? {}) as { type?: string; principalId?: string };
+  const ignoreError = booleanAttribute(call, element, 'ignore-error', false);
+  try {
+    if (clientId) throw new PolicyError('authentication-managed-identity', 'ManagedIdentityNotSupported', 'User-assigned identities (client-id) are not run by the sandbox; use the system-assigned identity.');
+    if (!identity.principalId || !/systemassigned/i.test(identity.type ?? '')) {
+      throw new PolicyError('authentication-managed-identity', 'ManagedIdentityNotEnabled', 'The API Management service has no system-assigned managed identity: set identity.type to SystemAssigned on the service.');
+    }
+    const token = await call.deps.managedIdentityToken(identity.principalId, resource);
+    const variable = element.attributes['output-token-variable-name'];
+    if (variable) call.variables.set(variable, token);
+    else call.request.headers.authorization = `Bearer ${token}`;
+  } catch (error) {
+    if (ignoreError) return 'continue';
+    if (error instanceof PolicyError) throw error;
+    throw new PolicyError('authentication-managed-identity', 'TokenAcquisitionFailed', `Could not get a managed identity token for '${resource}': ${(error as Error).message}`);
+  }
+  return 'continue';
+};
