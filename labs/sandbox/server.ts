@@ -18,6 +18,8 @@ import { jsonResponse, type SandboxRequest, type SandboxResponse } from './core/
 import type { ResourceView } from './core/resources.ts';
 import type { TelemetrySink } from './core/telemetry.ts';
 import { createArm } from './arm/index.ts';
+import { deploymentsApi } from './arm/api-versions.ts';
+import { deploymentRoutes } from './deployments/routes.ts';
 import { createModel } from './model/index.ts';
 import type { ArmContext, PolicyValidator } from './arm/context.ts';
 import type { Route } from './arm/router.ts';
@@ -102,7 +104,7 @@ const surfaces: SurfaceTable = {
   telemetry: () => ({ sink: { track: () => undefined }, query: async () => notAvailable('The Logs query API (/v1/...)') }),
   model: (deps) => createModel({ resources: deps.resources, verifyBearer: deps.verifyBearer, now: deps.now, latency: deps.modelLatency, sleep: deps.sleep }),
   gateway: () => ({ handle: async () => notAvailable('The API Management gateway (/apim/...)') }),
-  armRoutes: () => [],
+  armRoutes: (deps) => deploymentRoutes(deps, deploymentsApi),
 };
 
 /** `validatePolicyXml` from the policy engine when the engine is part of this build. */

@@ -55,11 +55,18 @@ export const authorizationApi: ApiVersions = {
   versions: ['2022-04-01', '2022-01-01-preview', '2020-10-01-preview', '2020-08-01-preview', '2020-04-01-preview', '2020-03-01-preview', '2018-09-01-preview', '2018-01-01-preview', '2017-10-01-preview', '2015-07-01'],
 };
 
+/** Template deployments (`Microsoft.Resources/deployments`); DeploymentsClient 2.x sends 2026-06-01. */
+export const deploymentsApi: ApiVersions = {
+  type: 'deployments',
+  provider: false,
+  versions: ['2026-06-01', '2025-04-01', '2025-03-01', '2024-11-01', '2024-07-01', '2024-03-01', '2023-07-01', '2022-09-01', '2021-04-01', '2021-01-01', '2020-10-01', '2020-06-01', '2019-10-01'],
+};
+
 /** Polling URLs carry the api-version of the request that started the operation. */
 export const operationsApi: ApiVersions = {
   type: 'operationresults',
   provider: false,
-  versions: [...new Set([resourcesApi, apimApi, cognitiveApi, workspacesApi, componentsApi, authorizationApi].flatMap((api) => api.versions))],
+  versions: [...new Set([resourcesApi, apimApi, cognitiveApi, workspacesApi, componentsApi, authorizationApi, deploymentsApi].flatMap((api) => api.versions))],
 };
 
 /** ARM's error when the version is missing or not one the provider knows; undefined when fine. */

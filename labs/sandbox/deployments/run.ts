@@ -71,7 +71,7 @@ function resourceGroupOf(id: string): string {
 }
 
 /** The runtime context: `reference()` and `list*()` read real resources through the driver. */
-function runtimeContext(plan: DeploymentPlan, driver: ResourceDriver, copyIndex: number | undefined, variableCache: Map<string, JsonValue>): FunctionContext {
+export function runtimeContext(plan: DeploymentPlan, driver: ResourceDriver, copyIndex: number | undefined, variableCache: Map<string, JsonValue>): FunctionContext {
   const parameterValue = (name: string): JsonValue => {
     const key = Object.keys(plan.parameters).find((k) => k.toLowerCase() === name.toLowerCase());
     if (key === undefined) throw new TemplateExpressionError(`The template parameter '${name}' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.`);
