@@ -8,7 +8,7 @@ import type * as Preset from '@docusaurus/preset-classic';
 import { prismLight } from './src/utils/prismLight.ts';
 import { prismDark } from './src/utils/prismDark.ts';
 import labFiles from './src/plugins/lab-files/index.ts';
-import generatedModuleType from './src/plugins/generated-module-type/index.ts';
+import esmPackageSupport from './src/plugins/esm-package-support/index.ts';
 
 /** Base URL the site is served under; always starts and ends with a slash. */
 function baseUrlFromEnvironment(): string {
@@ -52,7 +52,7 @@ const config: Config = {
     ],
   ],
 
-  plugins: [generatedModuleType, labFiles],
+  plugins: [esmPackageSupport, labFiles],
 
   themes: [
     '@docusaurus/theme-mermaid',

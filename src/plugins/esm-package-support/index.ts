@@ -1,20 +1,26 @@
 /**
- * Lets Docusaurus build inside a `"type": "module"` package. The bundler treats every `.js` file
- * under such a package.json as strict ES module code, and that includes the files Docusaurus
- * generates in `.docusaurus/` (its route registry calls `require.resolveWeak`, which strict ES
- * modules do not get): the build then fails with "require.resolveWeak is not a function".
- * This plugin parses only those generated files the way Docusaurus expects (`javascript/auto`).
+ * Lets Docusaurus 3.10 build inside a `"type": "module"` package. Two things break otherwise,
+ * both because Node.js and the bundler treat every `.js` file under such a package.json as an
+ * ES module:
+ *
+ * 1. The files Docusaurus generates in `.docusaurus/` call `require.resolveWeak`, which the bundler
+ *    does not provide to strict ES modules ("require.resolveWeak is not a function"). They are
+ *    parsed here as `javascript/auto`, as Docusaurus expects.
+ * 2. The server-side rendering bundle loads its chunks from `build/__server/*.js` with `require`,
+ *    and Node.js refuses CommonJS in `.js` files of an ES module package: every page then renders
+ *    an error instead of its content. The server chunks get a `.cjs` extension here.
  */
 import type { LoadContext, Plugin } from '@docusaurus/types';
 
-export default function generatedModuleTypePlugin(context: LoadContext): Plugin {
+export default function esmPackageSupportPlugin(context: LoadContext): Plugin {
   return {
-    name: 'generated-module-type',
-    configureWebpack() {
+    name: 'esm-package-support',
+    configureWebpack(_config, isServer) {
       return {
         module: {
           rules: [{ test: /\.js$/i, include: [context.generatedFilesDir], type: 'javascript/auto' }],
         },
+        ...(isServer ? { output: { chunkFilename: '[name].[contenthash:8].server.cjs' } } : {}),
       };
     },
   };
