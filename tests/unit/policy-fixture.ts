@@ -171,7 +171,7 @@ export function createLab(options: { diagnostic?: boolean; metrics?: boolean; wi
   const call: Lab['call'] = async (o = {}) => {
     const query = new URLSearchParams({ 'api-version': '2024-10-21', ...(o.query ?? {}) });
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(o.headers ?? {}) };
-    if (o.key !== null) headers[o.keyHeader ?? 'api-key'] = o.key ?? LEARNER_KEY;
+    if (o.key !== null) headers[(o.keyHeader ?? 'api-key').toLowerCase()] = o.key ?? LEARNER_KEY;
     const response = await gateway.handle('apim-lab', {
       method: o.method ?? 'POST', path: o.path ?? CHAT_PATH, query, headers, body: JSON.stringify(o.body ?? chatBody()), ip: '203.0.113.7',
     });

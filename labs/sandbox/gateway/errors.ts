@@ -48,7 +48,7 @@ export function describeWait(totalSeconds: number): string {
 }
 
 export function tokenLimitExceeded(retryAfterSeconds: number, retryHeader: string): SandboxResponse {
-  return gatewayJson(429, `Token limit is exceeded. Try again in ${describeWait(retryAfterSeconds)}.`, { [retryHeader.toLowerCase()]: String(retryAfterSeconds) });
+  return gatewayJson(429, `Token limit is exceeded. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`, { [retryHeader.toLowerCase()]: String(retryAfterSeconds) });
 }
 
 export function tokenQuotaExceeded(retryAfterSeconds: number, retryHeader: string): SandboxResponse {
