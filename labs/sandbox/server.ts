@@ -21,6 +21,7 @@ import { createArm } from './arm/index.ts';
 import { deploymentsApi } from './arm/api-versions.ts';
 import { deploymentRoutes } from './deployments/routes.ts';
 import { createModel } from './model/index.ts';
+import { createGateway } from './gateway/index.ts';
 import type { ArmContext, PolicyValidator } from './arm/context.ts';
 import type { Route } from './arm/router.ts';
 import { HOST } from './config.ts';
@@ -103,7 +104,7 @@ function notAvailable(surface: string): SandboxResponse {
 const surfaces: SurfaceTable = {
   telemetry: () => ({ sink: { track: () => undefined }, query: async () => notAvailable('The Logs query API (/v1/...)') }),
   model: (deps) => createModel({ resources: deps.resources, verifyBearer: deps.verifyBearer, now: deps.now, latency: deps.modelLatency, sleep: deps.sleep }),
-  gateway: () => ({ handle: async () => notAvailable('The API Management gateway (/apim/...)') }),
+  gateway: (deps) => createGateway(deps),
   armRoutes: (deps) => deploymentRoutes(deps, deploymentsApi),
 };
 
