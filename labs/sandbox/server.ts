@@ -21,6 +21,7 @@ import { createArm } from './arm/index.ts';
 import { deploymentsApi } from './arm/api-versions.ts';
 import { deploymentRoutes } from './deployments/routes.ts';
 import { createModel } from './model/index.ts';
+import { createTelemetry } from './telemetry/index.ts';
 import { createGateway } from './gateway/index.ts';
 import type { ArmContext, PolicyValidator } from './arm/context.ts';
 import type { Route } from './arm/router.ts';
@@ -102,7 +103,7 @@ function notAvailable(surface: string): SandboxResponse {
 // e.g. `gateway: (deps) => createGateway(deps),` with the import added at the top of this file.
 // ---------------------------------------------------------------------------------------------
 const surfaces: SurfaceTable = {
-  telemetry: () => ({ sink: { track: () => undefined }, query: async () => notAvailable('The Logs query API (/v1/...)') }),
+  telemetry: (deps) => createTelemetry(deps),
   model: (deps) => createModel({ resources: deps.resources, verifyBearer: deps.verifyBearer, now: deps.now, latency: deps.modelLatency, sleep: deps.sleep }),
   gateway: (deps) => createGateway(deps),
   armRoutes: (deps) => deploymentRoutes(deps, deploymentsApi),
