@@ -72,8 +72,16 @@ function usageOf(completion: ChatCompletion) {
   };
 }
 
+const fingerprints = new Map<string, string>();
+
+/** A stable `system_fingerprint` per model version. */
 function fingerprint(model: DeployedModel): string {
-  return `fp_${hashText(model.responseModel).toString(16).slice(0, 10)}`;
+  let value = fingerprints.get(model.responseModel);
+  if (value === undefined) {
+    value = `fp_${hashText(model.responseModel).toString(16).slice(0, 10)}`;
+    fingerprints.set(model.responseModel, value);
+  }
+  return value;
 }
 
 /** The non-streaming response body. */
@@ -109,27 +117,28 @@ function event(value: unknown): string {
 
 /** The streamed response body, paced by the configured latency. */
 export async function* chatCompletionEvents(completion: ChatCompletion, includeUsage: boolean, pacing: Pacing | undefined): AsyncGenerator<string> {
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    event({
-      choices,
-      created: completion.created,
-      id: completion.id,
-      model: completion.model.responseModel,
-      object: 'chat.completion.chunk',
-      system_fingerprint: fingerprint(completion.model),
-      ...extra,
-      ...(includeUsage ? { usage: null } : {}),
-    });
+  // Every chunk shares these fields; they are serialized once, and each token chunk only adds its text.
+  const shared = JSON.stringify({
+    created: completion.created,
+    id: completion.id,
+    model: completion.model.responseModel,
+    object: 'chat.completion.chunk',
+    system_fingerprint: fingerprint(completion.model),
+    ...(includeUsage ? { usage: null } : {}),
+  }).slice(1);
+  const chunk = (choice: Record<string, unknown>) => `data: {"choices":[${JSON.stringify(choice)}],${shared}\n\n`;
   yield event({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: PROMPT_FILTER_RESULTS });
   if (pacing !== undefined && pacing.firstTokenMs > 0) await pacing.sleep(pacing.firstTokenMs);
   const perToken = pacing !== undefined && pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
   for (const choice of completion.choices) {
-    yield chunk([{ content_filter_results: {}, delta: { content: '', refusal: null, role: 'assistant' }, finish_reason: null, index: choice.index, logprobs: null }]);
+    yield chunk({ content_filter_results: {}, delta: { content: '', refusal: null, role: 'assistant' }, finish_reason: null, index: choice.index, logprobs: null });
+    const tokenHead = `data: {"choices":[{"content_filter_results":{},"delta":{"content":`;
+    const tokenTail = `},"finish_reason":null,"index":${choice.index},"logprobs":null}],${shared}\n\n`;
     for (const token of choice.tokens) {
       if (perToken > 0) await pacing!.sleep(perToken);
-      yield chunk([{ content_filter_results: {}, delta: { content: decodeTokens([token], completion.model.name) }, finish_reason: null, index: choice.index, logprobs: null }]);
+      yield `${tokenHead}${JSON.stringify(decodeTokens([token], completion.model.name))}${tokenTail}`;
     }
-    yield chunk([{ content_filter_results: CONTENT_FILTER_RESULTS, delta: {}, finish_reason: choice.finishReason, index: choice.index, logprobs: null }]);
+    yield chunk({ content_filter_results: CONTENT_FILTER_RESULTS, delta: {}, finish_reason: choice.finishReason, index: choice.index, logprobs: null });
   }
   if (includeUsage) {
     yield event({

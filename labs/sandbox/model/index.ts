@@ -164,7 +164,7 @@ export function createModel(deps: ModelDeps): Model {
     if (request.stream) {
       return {
         status: 200,
-        headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+        headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8' },
         stream: chatCompletionEvents(completion, request.includeUsage, pace),
       };
     }

@@ -32,53 +32,89 @@ export interface Refusal {
   remainingRequests: number;
 }
 
+/** The uses of one deployment within the last minute, oldest first, with their token sum. */
+class Window {
+  private uses: Use[] = [];
+  private head = 0;
+  tokens = 0;
+
+  get requests(): number {
+    return this.uses.length - this.head;
+  }
+
+  /** Drops what is older than a minute at `now`. */
+  advance(now: number): void {
+    while (this.head < this.uses.length && this.uses[this.head].time <= now - WINDOW_MS) {
+      this.tokens -= this.uses[this.head].tokens;
+      this.head += 1;
+    }
+    if (this.head > 1024 && this.head * 2 > this.uses.length) {
+      this.uses = this.uses.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  add(use: Use): void {
+    this.uses.push(use);
+    this.tokens += use.tokens;
+  }
+
+  setTokens(use: Use, tokens: number): void {
+    this.tokens += tokens - use.tokens;
+    use.tokens = tokens;
+  }
+
+  oldest(): Use {
+    return this.uses[this.head];
+  }
+
+  /** Seconds until enough of the minute's tokens have aged out for `estimate` more to fit under `limit`. */
+  secondsUntilRoomFor(estimate: number, limit: number, now: number): number {
+    if (estimate > limit) return WINDOW_MS / 1000;
+    let stillUsed = this.tokens;
+    for (let i = this.head; i < this.uses.length; i++) {
+      stillUsed -= this.uses[i].tokens;
+      if (stillUsed + estimate <= limit) return secondsUntil(this.uses[i].time + WINDOW_MS, now);
+    }
+    return WINDOW_MS / 1000;
+  }
+}
+
 export class DeploymentRateLimiter {
-  private readonly uses = new Map<string, Use[]>();
+  private readonly windows = new Map<string, Window>();
 
   /** Whether `deploymentId`, with `capacity` units, takes a request estimated at `estimatedTokens` at `now`. */
   admit(deploymentId: string, capacity: number, estimatedTokens: number, now: number): Admission | Refusal {
     const tokenLimit = capacity * TOKENS_PER_CAPACITY_UNIT;
     const requestLimit = capacity * REQUESTS_PER_CAPACITY_UNIT;
     const key = deploymentId.toLowerCase();
-    const uses = this.recent(key, now);
-    const usedTokens = uses.reduce((sum, use) => sum + use.tokens, 0);
-    const remaining = () => ({
-      remainingTokens: Math.max(0, tokenLimit - uses.reduce((sum, use) => sum + use.tokens, 0)),
-      remainingRequests: Math.max(0, requestLimit - uses.length),
-    });
-    if (uses.length >= requestLimit) {
-      return { admitted: false, limit: 'call', retryAfterSeconds: secondsUntil(uses[0].time + WINDOW_MS, now), ...remaining() };
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      window = new Window();
+      this.windows.set(key, window);
     }
-    if (usedTokens + estimatedTokens > tokenLimit) {
-      return { admitted: false, limit: 'token', retryAfterSeconds: this.tokenWait(uses, usedTokens, estimatedTokens, tokenLimit, now), ...remaining() };
+    window.advance(now);
+    const current = window;
+    const remaining = () => ({
+      remainingTokens: Math.max(0, tokenLimit - current.tokens),
+      remainingRequests: Math.max(0, requestLimit - current.requests),
+    });
+    if (current.requests >= requestLimit) {
+      return { admitted: false, limit: 'call', retryAfterSeconds: secondsUntil(current.oldest().time + WINDOW_MS, now), ...remaining() };
+    }
+    if (current.tokens + estimatedTokens > tokenLimit) {
+      return { admitted: false, limit: 'token', retryAfterSeconds: current.secondsUntilRoomFor(estimatedTokens, tokenLimit, now), ...remaining() };
     }
     const use: Use = { time: now, tokens: 0 };
-    uses.push(use);
+    current.add(use);
     return {
       admitted: true,
       ...remaining(),
       commit(tokens: number) {
-        use.tokens = tokens;
+        current.setTokens(use, tokens);
         return remaining();
       },
     };
-  }
-
-  private recent(key: string, now: number): Use[] {
-    const uses = (this.uses.get(key) ?? []).filter((use) => use.time > now - WINDOW_MS);
-    this.uses.set(key, uses);
-    return uses;
-  }
-
-  /** Seconds until enough of the minute's tokens have aged out for this request to fit. */
-  private tokenWait(uses: Use[], usedTokens: number, estimate: number, limit: number, now: number): number {
-    if (estimate > limit) return WINDOW_MS / 1000;
-    let stillUsed = usedTokens;
-    for (const use of uses) {
-      stillUsed -= use.tokens;
-      if (stillUsed + estimate <= limit) return secondsUntil(use.time + WINDOW_MS, now);
-    }
-    return WINDOW_MS / 1000;
   }
 }
 
