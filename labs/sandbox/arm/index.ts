@@ -8,15 +8,25 @@ import type { TokenService } from '../identity.ts';
 import { bearerToken } from '../identity.ts';
 import type { ResourceStore } from '../store.ts';
 import { checkApiVersion, operationsApi } from './api-versions.ts';
+import { apiRoutes } from './apim-apis.ts';
+import { backendRoutes } from './apim-backends.ts';
+import { apiDiagnosticRoutes, serviceDiagnosticRoutes } from './apim-diagnostics.ts';
+import { loggerRoutes } from './apim-loggers.ts';
+import { namedValueRoutes } from './apim-named-values.ts';
+import { policyRouteList } from './apim-policies.ts';
 import { apimServiceRoutes } from './apim-service.ts';
+import { subscriptionRoutes } from './apim-subscriptions.ts';
 import { cognitiveAccountRoutes } from './cognitive-accounts.ts';
 import { cognitiveDeploymentRoutes } from './cognitive-deployments.ts';
 import type { ArmContext, PolicyValidator } from './context.ts';
 import { ArmError, internalError, invalidAuthenticationToken } from './errors.ts';
 import { handleOperationResult, handleOperationStatus } from './lro.ts';
+import { componentRoutes } from './insights-components.ts';
 import { resourceGroupRoutes } from './resource-groups.ts';
+import { roleAssignmentRoutes } from './role-assignments.ts';
 import { type Route, Router } from './router.ts';
 import { softDeleteRoutes } from './soft-delete.ts';
+import { workspaceRoutes } from './workspaces.ts';
 
 export interface ArmDeps {
   store: ResourceStore;
@@ -57,6 +67,17 @@ export function createArm(deps: ArmDeps): { handle(req: SandboxRequest): Promise
     ...cognitiveAccountRoutes,
     ...cognitiveDeploymentRoutes,
     ...apimServiceRoutes,
+    ...apiRoutes,
+    ...policyRouteList,
+    ...backendRoutes,
+    ...namedValueRoutes,
+    ...subscriptionRoutes,
+    ...loggerRoutes,
+    ...serviceDiagnosticRoutes,
+    ...apiDiagnosticRoutes,
+    ...workspaceRoutes,
+    ...componentRoutes,
+    ...roleAssignmentRoutes,
     ...(deps.extraRoutes ?? []),
   ]) {
     router.add(route);

@@ -5,7 +5,7 @@
  */
 import { ArmError, invalidResourceName } from './errors.ts';
 
-interface NameRule {
+export interface NameRule {
   type: string;
   min: number;
   max: number;
