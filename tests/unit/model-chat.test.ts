@@ -94,6 +94,16 @@ test('stop sequences end the answer early; n gives several choices whose tokens 
   assert.equal(many.usage.completion_tokens, sum);
 });
 
+test('response_format json_object answers a JSON object; names keep their casing in the answer', async () => {
+  const { model } = labModel();
+  const body = await json(await model.handle('openai-lab-abc123', post(CHAT, { messages: MESSAGES, response_format: { type: 'json_object' } })));
+  const parsed = JSON.parse(body.choices[0].message.content);
+  assert.equal(typeof parsed.answer, 'string');
+  assert.equal(body.usage.completion_tokens, o200k.encode(body.choices[0].message.content).length);
+  const named = await json(await model.handle('openai-lab-abc123', post(CHAT, { messages: [{ role: 'user', content: 'Why does KQL help with Azure Monitor?' }] })));
+  assert.match(named.choices[0].message.content, /KQL|Azure|Monitor/);
+});
+
 test('streaming sends the filter chunk, role chunk, one chunk per token, the finish chunk and [DONE]', async () => {
   const { model } = labModel();
   const plain = await json(await model.handle('openai-lab-abc123', post(CHAT, { messages: MESSAGES, max_tokens: 12 })));

@@ -137,6 +137,8 @@ test('invalid bodies answer 400 invalid_request_error naming the parameter', asy
     [{ messages: MESSAGES, n: 500 }, 'n', /above maximum value/],
     [{ messages: MESSAGES, stream_options: { include_usage: true } }, 'stream_options', /only allowed when 'stream' is enabled/],
     [{ messages: MESSAGES, max_tokens: 200_000 }, 'messages', /maximum context length is 128000 tokens/],
+    [{ messages: MESSAGES, temperature: 3 }, 'temperature', /decimal above maximum value\. Expected a value <= 2, but got 3/],
+    [{ messages: MESSAGES, top_p: 'high' }, 'top_p', /expected a number/],
   ];
   for (const [body, param, message] of cases) {
     const refused = await call(post(CHAT, body));

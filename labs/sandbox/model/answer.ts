@@ -51,13 +51,17 @@ const CLOSINGS = [
 
 const FALLBACK_WORDS = ['this topic', 'the details', 'each request'];
 
-/** Up to three distinctive words of `text`, in order of appearance. */
+/** Up to three distinctive words of `text`, in order of appearance, names in their own casing. */
 export function topicWords(text: string): string[] {
   const words: string[] = [];
+  const seen = new Set<string>();
   for (const match of text.matchAll(/[A-Za-z][A-Za-z-]*[A-Za-z]/g)) {
-    const word = match[0].toLowerCase();
-    if (word.length < 4 || STOP_WORDS.has(word) || words.includes(word)) continue;
-    words.push(word);
+    const lower = match[0].toLowerCase();
+    const acronym = /^[A-Z]{3}$/.test(match[0]);
+    if ((lower.length < 4 && !acronym) || STOP_WORDS.has(lower) || seen.has(lower)) continue;
+    seen.add(lower);
+    // Names keep their casing (Azure, KQL); ordinary words capitalized only as the first word are lowered.
+    words.push(/^[A-Z][a-z-]+$/.test(match[0]) && match.index === 0 ? lower : match[0]);
     if (words.length === 3) break;
   }
   return words;

@@ -16,6 +16,8 @@ export interface ChatRequest {
   stream: boolean;
   includeUsage: boolean;
   seed: number | undefined;
+  /** `response_format` asks for JSON (`json_object` or `json_schema`). */
+  json: boolean;
 }
 
 const ROLES = ['system', 'assistant', 'user', 'function', 'tool', 'developer'];
@@ -45,6 +47,21 @@ function integerParam(body: Record<string, unknown>, name: string, min: number, 
     return { ok: false, response: invalidRequest(`Invalid '${name}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`, name, 'integer_above_max_value') };
   }
   return { ok: true, value };
+}
+
+function numberParam(body: Record<string, unknown>, name: string, min: number, max: number): Checked<undefined> {
+  const value = body[name];
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return { ok: false, response: invalidRequest(`Invalid type for '${name}': expected a number, but got ${typeName(value)} instead.`, name, 'invalid_type') };
+  }
+  if (value < min) {
+    return { ok: false, response: invalidRequest(`Invalid '${name}': decimal below minimum value. Expected a value >= ${min}, but got ${value} instead.`, name, 'decimal_below_min_value') };
+  }
+  if (value > max) {
+    return { ok: false, response: invalidRequest(`Invalid '${name}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`, name, 'decimal_above_max_value') };
+  }
+  return { ok: true, value: undefined };
 }
 
 function checkMessages(value: unknown): Checked<ChatMessageInput[]> {
@@ -110,6 +127,11 @@ export function readChatRequest(body: unknown, model: DeployedModel): Checked<Ch
   if (!seed.ok) return seed;
   const stop = checkStop(body.stop);
   if (!stop.ok) return stop;
+  for (const [name, min, max] of [['temperature', 0, 2], ['top_p', 0, 1], ['presence_penalty', -2, 2], ['frequency_penalty', -2, 2]] as const) {
+    const checked = numberParam(body, name, min, max);
+    if (!checked.ok) return checked;
+  }
+  const format = isObject(body.response_format) ? body.response_format.type : undefined;
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     return { ok: false, response: invalidRequest(`Invalid type for 'stream': expected a boolean, but got ${typeName(body.stream)} instead.`, 'stream', 'invalid_type') };
   }
@@ -128,6 +150,7 @@ export function readChatRequest(body: unknown, model: DeployedModel): Checked<Ch
       stream,
       includeUsage: isObject(streamOptions) && streamOptions.include_usage === true,
       seed: seed.value,
+      json: format === 'json_object' || format === 'json_schema',
     },
   };
 }

@@ -37,7 +37,8 @@ const CONTENT_FILTER_RESULTS = { hate: SAFE, self_harm: SAFE, sexual: SAFE, viol
 const PROMPT_FILTER_RESULTS = [{ prompt_index: 0, content_filter_results: CONTENT_FILTER_RESULTS }];
 
 function answerChoice(request: ChatRequest, model: DeployedModel, seed: number, index: number): ChatChoice {
-  let text = composeAnswer(request.messages, seed + index);
+  const answer = composeAnswer(request.messages, seed + index);
+  let text = request.json ? JSON.stringify({ answer }) : answer;
   let finishReason: ChatChoice['finishReason'] = 'stop';
   const stopAt = Math.min(...request.stop.map((stop) => text.indexOf(stop)).filter((at) => at >= 0));
   if (Number.isFinite(stopAt)) text = text.slice(0, stopAt);
