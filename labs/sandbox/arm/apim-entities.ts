@@ -71,9 +71,10 @@ export function pagedList(ctx: ArmContext, items: ArmResource[]): SandboxRespons
   const body: Json = { value: page.map(toWire), count: items.length };
   if (skip + top < items.length) {
     const query = new URLSearchParams(ctx.req.query);
-    query.set('$skip', String(skip + top));
-    query.set('$top', String(top));
-    body.nextLink = `${ctx.origin}${ctx.req.path}?${query.toString()}`;
+    query.delete('$skip');
+    query.delete('$top');
+    const rest = query.toString();
+    body.nextLink = `${ctx.origin}${ctx.req.path}?${rest}${rest === '' ? '' : '&'}$top=${top}&$skip=${skip + top}`;
   }
   return jsonResponse(200, body);
 }

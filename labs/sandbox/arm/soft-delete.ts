@@ -62,7 +62,7 @@ export function deleteTree(ctx: ArmContext, state: StoredState, id: string): voi
     const entry: DeletedEntry = {
       kind: type === APIM_TYPE.toLowerCase() ? 'apim' : 'cognitive',
       name: item.name,
-      location: item.location ?? '',
+      location: (item.location ?? '').replace(/\s+/g, '').toLowerCase(),
       resourceGroup: resourceGroupOf(item.id),
       deletionDate: new Date(ctx.now()).toISOString(),
       scheduledPurgeDate: new Date(ctx.now() + RETENTION_MS).toISOString(),
