@@ -36,7 +36,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** The whole request: path (percent-encoding kept, `//` collapsed), query, lower-case headers, body text. */
 export async function toSandboxRequest(req: IncomingMessage): Promise<SandboxRequest> {
-  const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+  // A leading `//` would make the path look like a host (`//subscriptions/...` from clients that
+  // join an endpoint and a resource id), so runs of slashes are collapsed before parsing.
+  const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'https://127.0.0.1');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
