@@ -113,7 +113,8 @@ await runLab({ step: 'setup', title: 'Set up cloud resources' }, async (lab) => 
   ]);
 
   out.heading('4. Allow the APIM identity to call Azure OpenAI');
-  const scope = account.id as string;
+  // The role-assignment API takes the scope without its leading slash: {scope}/providers/Microsoft.Authorization/...
+  const scope = (account.id as string).replace(/^\/+/, '');
   const roleAssignment = assignmentName(scope, principalId, OPENAI_USER_ROLE);
   await lab.ensure({
     what: 'Role "Cognitive Services OpenAI User" for the APIM identity on the Azure OpenAI account',

@@ -85,10 +85,10 @@ export class Output {
     }
     try {
       const result = await work();
-      spinner.succeed(`${done(result)} ${pc.dim(`(${seconds(Date.now() - started)})`)}`);
+      spinner.stopAndPersist({ symbol: pc.green('✔'), text: `${done(result)} ${pc.dim(`(${seconds(Date.now() - started)})`)}` });
       return result;
     } catch (error) {
-      spinner.fail(`${text} ${pc.dim(`(${seconds(Date.now() - started)})`)}`);
+      spinner.stopAndPersist({ symbol: pc.red('✖'), text: `${text} ${pc.dim(`(${seconds(Date.now() - started)})`)}` });
       throw error;
     } finally {
       if (timer) clearInterval(timer);
@@ -119,9 +119,9 @@ export class Output {
     for (const text_ of text.trimEnd().split('\n')) this.line(`  │ ${text_}`);
   }
 
-  /** A line chart of one or more series, with a legend. */
-  chart(series: ChartSeries[], caption: string): void {
-    const values = series.map((s) => s.values);
+  /** A line chart of one or more series (each point drawn `width` columns wide), with a legend. */
+  chart(series: ChartSeries[], caption: string, width = 4): void {
+    const values = series.map((s) => s.values.flatMap((value) => Array<number>(width).fill(value)));
     const max = Math.max(1, ...values.flat());
     const plotted = asciichart.plot(values, {
       height: 8,
