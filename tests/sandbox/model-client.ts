@@ -9,7 +9,7 @@ import { DefaultAzureCredential, getBearerTokenProvider } from '@azure/identity'
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { CognitiveServicesManagementClient } from '@azure/arm-cognitiveservices';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { AzureOpenAI } from 'openai';
+import { AzureOpenAI, OpenAI } from 'openai';
 
 const API_VERSION = '2024-10-21';
 const OPENAI_USER_ROLE = '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd';
@@ -91,6 +91,14 @@ report.embedFloat = await attempt(async () => {
 report.keyTwo = await attempt(() =>
   new AzureOpenAI({ endpoint, apiKey: keys.key2!, apiVersion: API_VERSION, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, max_tokens: 3 }),
 );
+
+// The dateless v1 routes with the plain OpenAI client (the key goes as a bearer token).
+const v1 = new OpenAI({ baseURL: `${endpoint}openai/v1/`, apiKey: keys.key1!, maxRetries: 0 });
+report.v1Chat = await attempt(() => v1.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }));
+report.v1Embed = await attempt(async () => {
+  const result = await v1.embeddings.create({ model: 'embed', input: texts });
+  return { ...result, data: result.data.map((d) => ({ index: d.index, length: d.embedding.length, head: d.embedding.slice(0, 4) })) };
+});
 
 // Errors, as the openai client surfaces them.
 report.wrongKey = await attempt(() =>

@@ -108,6 +108,13 @@ test('embeddings: the client default (base64) and float answer the same vectors'
   assert.deepEqual(base64.usage, { prompt_tokens: tokens, total_tokens: tokens });
 });
 
+test('the v1 routes answer the plain OpenAI client the same way', () => {
+  const chat = value('v1Chat');
+  assert.equal(chat.choices[0].message.content, value('plain').choices[0].message.content);
+  assert.deepEqual(chat.usage, value('plain').usage);
+  assert.deepEqual(value('v1Embed').data, value('embedFloat').data);
+});
+
 test('errors reach the client as Azure OpenAI sends them', () => {
   const wrongKey = failure('wrongKey');
   assert.equal(wrongKey.status, 401);

@@ -82,12 +82,17 @@ function accountKeys(account: ArmResource): string[] {
   return [secrets.key1, secrets.key2].filter((key): key is string => typeof key === 'string' && key.length > 0);
 }
 
-/** The caller as Azure OpenAI authenticates it: undefined when allowed, else the error answer. */
+/**
+ * The caller as Azure OpenAI authenticates it: undefined when allowed, else the error answer.
+ * `keyAsBearer`: the v1 routes also take a key as `Authorization: Bearer <key>` (how the plain
+ * `OpenAI` client sends its API key).
+ */
 export function authenticate(
   request: SandboxRequest,
   account: ArmResource,
   resources: ResourceView,
   verifyBearer: BearerVerifier,
+  keyAsBearer = false,
 ): SandboxResponse | undefined {
   const apiKey = request.headers['api-key'];
   if (apiKey !== undefined) {
@@ -97,6 +102,9 @@ export function authenticate(
   const authorization = request.headers.authorization;
   if (authorization === undefined) return missingKeyOrToken();
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (keyAsBearer && match !== null && accountKeys(account).includes(match[1])) {
+    return account.properties.disableLocalAuth === true ? keyAuthDisabled() : undefined;
+  }
   const claims = match === null ? undefined : verifyBearer(match[1]);
   if (claims === undefined || normalizedAudience(claims.audience) !== COGNITIVE_SERVICES_AUDIENCE) return invalidToken();
   return hasInferenceRole(resources, account, claims.principalId) ? undefined : permissionDenied();

@@ -1,7 +1,8 @@
 /**
- * The `api-version` values the Azure OpenAI data plane accepts on the
- * `/openai/deployments/{deployment}/...` routes: the dated GA versions and the previews.
- * A missing version is answered 404, an unknown one 400 "API version not supported".
+ * The `api-version` values the Azure OpenAI data plane accepts. The `/openai/deployments/{d}/...`
+ * routes take the dated GA versions and the previews (a missing version is answered 404, an
+ * unknown one 400 "API version not supported"); the dateless `/openai/v1/...` routes take no
+ * version, or `v1`, `latest` or `preview`, and refuse dated ones with the same 400.
  */
 
 export const GA_API_VERSIONS = ['2022-12-01', '2023-05-15', '2024-02-01', '2024-06-01', '2024-10-21'] as const;
@@ -36,4 +37,10 @@ const SUPPORTED = new Set<string>([...GA_API_VERSIONS, ...PREVIEW_API_VERSIONS])
 
 export function isSupportedApiVersion(version: string): boolean {
   return SUPPORTED.has(version);
+}
+
+const V1_VERSIONS = new Set(['v1', 'latest', 'preview']);
+
+export function isSupportedV1ApiVersion(version: string | null): boolean {
+  return version === null || version === '' || V1_VERSIONS.has(version);
 }

@@ -1,7 +1,7 @@
 /**
  * The sandbox's Azure OpenAI model: the data plane behind each account's endpoint
- * (`/openai/deployments/{deployment}/chat/completions` and `/embeddings`), and the token counting
- * the gateway shares with it.
+ * (`/openai/deployments/{deployment}/chat/completions` and `/embeddings`, and the same operations
+ * on the dateless `/openai/v1/...` routes), and the token counting the gateway shares with it.
  *
  * Isomorphic: nothing here or below imports a Node module, so the same model runs in the Node
  * sandbox (mounted at `/aoai/{customSubDomainName}`) and in the browser playground.
@@ -9,7 +9,7 @@
 import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../core/exchange.ts';
 import type { ResourceView } from '../core/resources.ts';
 import { authenticate, findAccount, findDeployment, type BearerVerifier } from './access.ts';
-import { isSupportedApiVersion } from './api-versions.ts';
+import { isSupportedApiVersion, isSupportedV1ApiVersion } from './api-versions.ts';
 import { chatCompletionBody, chatCompletionEvents, completeChat, generationTimeMs, type Pacing } from './chat.ts';
 import { readChatRequest } from './chat-request.ts';
 import { embeddingsBody, promptTokensOf, readEmbeddingsRequest } from './embeddings.ts';
@@ -73,7 +73,39 @@ export function splitModelUrl(url: string): { subdomain: string; path: string; q
   return { subdomain: decodeURIComponent(match[1]), path: match[2] ?? '/', query: parsed.searchParams };
 }
 
-const ROUTE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)\/?$/i;
+/** `/openai/deployments/{deployment}/{operation}` (deployment in the path) or `/openai/v1/{operation}` (in the body's `model`). */
+const DEPLOYMENT_ROUTE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)\/?$/i;
+const V1_ROUTE = /^\/openai\/v1\/(chat\/completions|embeddings)\/?$/i;
+
+interface Route {
+  v1: boolean;
+  deployment: string | undefined;
+  operation: 'chatCompletion' | 'embeddings';
+}
+
+function matchRoute(path: string): Route | undefined {
+  const dated = DEPLOYMENT_ROUTE.exec(path);
+  const v1 = dated === null ? V1_ROUTE.exec(path) : null;
+  const operation = dated?.[2] ?? v1?.[1];
+  if (operation === undefined) return undefined;
+  let deployment: string | undefined;
+  if (dated !== null) {
+    try {
+      deployment = decodeURIComponent(dated[1]);
+    } catch {
+      deployment = dated[1];
+    }
+  }
+  return { v1: v1 !== null, deployment, operation: operation.toLowerCase() === 'embeddings' ? 'embeddings' : 'chatCompletion' };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
 
 export function createModel(deps: ModelDeps): Model {
   const limiter = new DeploymentRateLimiter();
@@ -87,26 +119,31 @@ export function createModel(deps: ModelDeps): Model {
 
   async function handle(subdomain: string, req: SandboxRequest): Promise<SandboxResponse> {
     const account = findAccount(deps.resources, subdomain);
-    const route = ROUTE.exec(req.path);
-    if (account === undefined || route === null || req.method.toUpperCase() !== 'POST') return resourceNotFound();
+    const route = matchRoute(req.path);
+    if (account === undefined || route === undefined || req.method.toUpperCase() !== 'POST') return resourceNotFound();
     const apiVersion = req.query.get('api-version');
-    if (apiVersion === null || apiVersion === '') return resourceNotFound();
-    if (!isSupportedApiVersion(apiVersion)) return apiVersionNotSupported();
+    if (route.v1) {
+      if (!isSupportedV1ApiVersion(apiVersion)) return apiVersionNotSupported();
+    } else {
+      if (apiVersion === null || apiVersion === '') return resourceNotFound();
+      if (!isSupportedApiVersion(apiVersion)) return apiVersionNotSupported();
+    }
 
-    const denied = authenticate(req, account, deps.resources, deps.verifyBearer);
+    const denied = authenticate(req, account, deps.resources, deps.verifyBearer, route.v1);
     if (denied !== undefined) return denied;
-    const deployment = findDeployment(deps.resources, account, decodeURIComponent(route[1]));
+    const body = parseJson(req.body);
+    let deploymentName = route.deployment;
+    if (route.v1) {
+      if (!body.ok) return unparsableJson();
+      const named = (body.value as { model?: unknown } | null)?.model;
+      if (typeof named !== 'string' || named === '') return invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
+      deploymentName = named;
+    }
+    const deployment = findDeployment(deps.resources, account, deploymentName ?? '');
     if (deployment === undefined) return deploymentNotFound();
     const model = describeModel(deployment);
-    const operation = route[2].toLowerCase() === 'embeddings' ? 'embeddings' : 'chatCompletion';
-    if ((operation === 'embeddings') !== (model.kind === 'embeddings')) return operationNotSupported(operation, model.name);
-
-    let body: unknown;
-    try {
-      body = JSON.parse(req.body);
-    } catch {
-      return unparsableJson();
-    }
+    if ((route.operation === 'embeddings') !== (model.kind === 'embeddings')) return operationNotSupported(route.operation, model.name);
+    if (!body.ok) return unparsableJson();
     await loadEncodingFor(model.name);
 
     served += 1;
@@ -115,14 +152,14 @@ export function createModel(deps: ModelDeps): Model {
     const limits = {
       deploymentId: deployment.id,
       capacity: deploymentCapacity(deployment),
-      apiVersion,
+      apiVersion: apiVersion || 'v1',
       tier: pricingTier(account),
       requestId,
       now,
     };
-    return operation === 'embeddings'
-      ? embeddings(body, model, limits)
-      : chat(body, model, limits, identifierFrom(`${requestId}:chatcmpl`, 29));
+    return route.operation === 'embeddings'
+      ? embeddings(body.value, model, limits)
+      : chat(body.value, model, limits, identifierFrom(`${requestId}:chatcmpl`, 29));
   }
 
   interface Limits {
