@@ -115,12 +115,10 @@ export function watchPage(page: Page, origin: string): { errors: string[]; forei
 export async function openPlayground(page: Page, url: string): Promise<Locator> {
   await page.goto(url, { waitUntil: 'load' });
   const playground = page.getByTestId('policy-playground');
-  const placeholder = page.getByTestId('playground-placeholder');
-  if (!(await playground.isVisible())) {
-    await placeholder.first().scrollIntoViewIfNeeded();
-  }
+  // Scrolling the placeholder into view is what loads the playground.
+  await page.evaluate(() => document.querySelector('[data-testid="playground-placeholder"]')?.scrollIntoView());
   await playground.waitFor({ state: 'visible', timeout: 30_000 });
-  await page.getByTestId('playground-policy-state').filter({ hasText: 'Saved' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('playground-policy-state').filter({ hasText: /^Saved/ }).waitFor({ timeout: 30_000 });
   return playground;
 }
 
@@ -133,12 +131,12 @@ export async function replaceEditorText(page: Page, editorTestId: string, text: 
   await page.keyboard.insertText(text);
 }
 
-/** The current text of a CodeMirror editor. */
+/** The current text of a CodeMirror editor (scrolled into view, so that every line is drawn). */
 export async function editorText(page: Page, editorTestId: string): Promise<string> {
-  return page
-    .getByTestId(editorTestId)
-    .locator('.cm-content')
-    .evaluate((element) => Array.from(element.querySelectorAll('.cm-line'), (line) => line.textContent ?? '').join('\n'));
+  const content = page.getByTestId(editorTestId).locator('.cm-content');
+  await content.scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  return content.evaluate((element) => Array.from(element.querySelectorAll('.cm-line'), (line) => line.textContent ?? '').join('\n'));
 }
 
 /** Waits until no telemetry is on its way, then returns the number of customMetrics rows shown. */
