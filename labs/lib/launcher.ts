@@ -100,7 +100,9 @@ function runStep(step: string, args: string[], env: NodeJS.ProcessEnv): Promise<
 
 async function main(): Promise<number> {
   const [requested, ...args] = process.argv.slice(2);
-  const steps = requested === 'all' ? ALL_BUT_CLEANUP : LAB_STEPS.includes(requested as never) ? [requested] : [];
+  // Any labs/<step>.ts runs (e.g. lab:iac); `all` runs the lesson's steps but cleanup.
+  const known = LAB_STEPS.includes(requested as never) || (/^[a-z][a-z-]*$/.test(requested ?? '') && existsSync(join(labsDir, `${requested}.ts`)));
+  const steps = requested === 'all' ? ALL_BUT_CLEANUP : known ? [requested] : [];
   if (steps.length === 0) {
     console.error(`Unknown lab "${requested ?? ''}". The labs are: ${LAB_STEPS.join(', ')} (npm run lab:<name>), or all of them but cleanup with \`npm run labs\`.`);
     return 1;
