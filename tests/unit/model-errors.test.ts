@@ -35,6 +35,12 @@ test('unknown routes, methods and accounts answer 404 Resource not found', async
   const { model } = labModel();
   assert.equal((await model.handle('no-such-account', post(CHAT, { messages: MESSAGES }))).status, 404);
   assert.equal((await model.handle(SUBDOMAIN, { ...post(CHAT, {}), method: 'GET' })).status, 404);
+  const speech = labResources();
+  speech.get(ACCOUNT_ID)!.kind = 'SpeechServices';
+  assert.equal((await call(post(CHAT, { messages: MESSAGES }), speech)).status, 404, 'only OpenAI and AIServices accounts serve /openai');
+  const aiServices = labResources();
+  aiServices.get(ACCOUNT_ID)!.kind = 'AIServices';
+  assert.equal((await call(post(CHAT, { messages: MESSAGES }), aiServices)).status, 200);
 });
 
 test('api-version: missing answers 404, unknown answers 400 "API version not supported"; GA and previews work', async () => {

@@ -30,12 +30,19 @@ const ACCOUNT_TYPE = 'Microsoft.CognitiveServices/accounts';
 const ROLE_ASSIGNMENT_TYPE = 'Microsoft.Authorization/roleAssignments';
 const ROLE_ASSIGNMENT_SEGMENT = '/providers/microsoft.authorization/roleassignments/';
 
+/** Account kinds that serve the Azure OpenAI routes. */
+const OPENAI_KINDS = new Set(['openai', 'aiservices']);
+
 /** The Azure OpenAI (or AI Services) account whose `customSubDomainName` is `subdomain`. */
 export function findAccount(resources: ResourceView, subdomain: string): ArmResource | undefined {
   const wanted = subdomain.toLowerCase();
   return resources
     .ofType(ACCOUNT_TYPE)
-    .find((account) => String(account.properties.customSubDomainName ?? '').toLowerCase() === wanted);
+    .find(
+      (account) =>
+        OPENAI_KINDS.has(String(account.kind ?? '').toLowerCase()) &&
+        String(account.properties.customSubDomainName ?? '').toLowerCase() === wanted,
+    );
 }
 
 /** The deployment named `name` (any casing) under `account`, once it has finished provisioning. */
