@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as o200k from 'gpt-tokenizer/encoding/o200k_base';
 import * as cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import { readResponseBody } from '../../labs/sandbox/core/exchange.ts';
-import { countChatPromptTokens } from '../../labs/sandbox/model/index.ts';
+import { countChatPromptTokens, splitModelUrl } from '../../labs/sandbox/model/index.ts';
 import { CHAT, json, labModel, post, ssePayloads } from './model-fixtures.ts';
 
 const MESSAGES = [
@@ -160,4 +160,18 @@ test('latency: time to first token, then one pause per token at the configured r
   const { model: fast, sleeps: none } = labModel();
   await readResponseBody(await fast.handle('openai-lab-abc123', post(CHAT, { messages: MESSAGES, stream: true })));
   assert.deepEqual(none, [], 'no pauses without latency');
+});
+
+test('an account endpoint URL splits into the subdomain and the path for an in-process call', async () => {
+  const url = 'https://127.0.0.1:47443/aoai/openai-lab-abc123/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21';
+  const split = splitModelUrl(url);
+  assert.deepEqual(split && { subdomain: split.subdomain, path: split.path, version: split.query.get('api-version') }, {
+    subdomain: 'openai-lab-abc123',
+    path: '/openai/deployments/gpt-4o-mini/chat/completions',
+    version: '2024-10-21',
+  });
+  assert.equal(splitModelUrl('https://127.0.0.1:47443/apim/svc/openai/x'), undefined);
+  const { model } = labModel();
+  const request = { ...post(split!.path, { messages: MESSAGES }), query: split!.query };
+  assert.equal((await model.handle(split!.subdomain, request)).status, 200);
 });
