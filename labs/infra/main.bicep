@@ -35,6 +35,9 @@ param workspaceName string = '${prefix}-logs'
 @description('Application Insights component name.')
 param appInsightsName string = '${prefix}-insights'
 
+@description('Name (a GUID) of the role assignment that lets API Management call Azure OpenAI. The default is derived from the account, the API Management instance and the role, so every deployment finds the same assignment.')
+param openAiRoleAssignmentName string = guid(resourceId('Microsoft.CognitiveServices/accounts', openAiAccountName), resourceId('Microsoft.ApiManagement/service', apimName), '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd')
+
 @description('Model to deploy.')
 param modelName string = 'gpt-4o-mini'
 
@@ -121,6 +124,8 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   kind: 'web'
   properties: {
     Application_Type: 'web'
+    Flow_Type: 'Bluefield'
+    Request_Source: 'rest'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
     // Without this, Application Insights drops the dimensions of custom metrics.
@@ -177,7 +182,7 @@ resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
 }
 
 resource openAiUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(openAi.id, apim.id, openAiUserRoleId)
+  name: openAiRoleAssignmentName
   scope: openAi
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', openAiUserRoleId)
@@ -190,7 +195,7 @@ resource backend 'Microsoft.ApiManagement/service/backends@2024-05-01' = {
   parent: apim
   name: backendId
   properties: {
-    description: 'Azure OpenAI inference endpoint'
+    description: 'Azure OpenAI account of the token monitoring lab'
     url: '${openAi.properties.endpoint}openai'
     protocol: 'http'
   }
@@ -201,7 +206,8 @@ resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
   name: apiId
   properties: {
     displayName: 'Azure OpenAI'
-    description: 'Azure OpenAI inference API, imported from its OpenAPI document'
+    description: 'Azure OpenAI inference API (chat completions, completions, embeddings) behind API Management.'
+    serviceUrl: '${openAi.properties.endpoint}openai'
     path: 'openai'
     protocols: [
       'https'
@@ -233,7 +239,7 @@ resource logger 'Microsoft.ApiManagement/service/loggers@2024-05-01' = {
   name: loggerId
   properties: {
     loggerType: 'applicationInsights'
-    description: 'Application Insights for token metrics'
+    description: 'Application Insights ${appInsightsName}'
     resourceId: appInsights.id
     isBuffered: false
     credentials: {
@@ -254,6 +260,7 @@ resource apiDiagnostic 'Microsoft.ApiManagement/service/apis/diagnostics@2024-05
     }
     verbosity: 'information'
     logClientIp: true
+    httpCorrelationProtocol: 'W3C'
     metrics: true
   }
 }
@@ -263,7 +270,7 @@ resource apimSubscriptions 'Microsoft.ApiManagement/service/subscriptions@2024-0
   name: item.id
   properties: {
     displayName: item.displayName
-    scope: api.id
+    scope: '/apis/${api.name}'
     state: 'active'
   }
 }]
