@@ -11,7 +11,13 @@ export class Column {
     readonly name: string,
     readonly type: KqlType,
     private readonly produce: () => ArrayLike<unknown>,
+    /** Set when every row holds this one value (read without materialising the column). */
+    readonly constant?: { value: unknown },
   ) {}
+
+  static constantOf(name: string, type: KqlType, value: unknown, length: number): Column {
+    return new Column(name, type, () => new Array(length).fill(value), { value });
+  }
 
   static of(name: string, type: KqlType, data: ArrayLike<unknown>): Column {
     const column = new Column(name, type, () => data);
@@ -25,11 +31,12 @@ export class Column {
   }
 
   renamed(name: string): Column {
-    return new Column(name, this.type, () => this.data());
+    return new Column(name, this.type, () => this.data(), this.constant);
   }
 
   /** The rows at `indexes`, in that order. */
   gathered(indexes: Int32Array): Column {
+    if (this.constant) return Column.constantOf(this.name, this.type, this.constant.value, indexes.length);
     return new Column(this.name, this.type, () => {
       const source = this.data();
       const out = new Array(indexes.length);
@@ -54,6 +61,7 @@ export function frameFromTable(table: KqlTable): Frame {
   const length = table.rowCount;
   const columns = table.columns.map((spec) => {
     const values = spec.values;
+    if ('constant' in values) return Column.constantOf(spec.name, spec.type, values.constant, length);
     if (typeof values !== 'function') return Column.of(spec.name, spec.type, values);
     return new Column(spec.name, spec.type, () => {
       const out = new Array(length);

@@ -75,7 +75,7 @@ export class Lexer {
 
   private error(message: string, offset: number, token: string): KqlError {
     const { line, column } = this.position(offset);
-    return new KqlError(message, 'SyntaxError', line, column, token);
+    return new KqlError(`Query could not be parsed at '${token}' on line [${line},${column}]: ${message}`, 'SyntaxError', line, column, token);
   }
 
   private make(kind: TokenKind, start: number, extra: Partial<Token> = {}): Token {
@@ -109,7 +109,7 @@ export class Lexer {
     if (c === '@' && (text[start + 1] === '"' || text[start + 1] === "'")) {
       const quote = text[start + 1];
       const end = text.indexOf(quote, start + 2);
-      if (end < 0) throw this.error('Unterminated string literal.', start, text.slice(start, start + 10));
+      if (end < 0) throw this.error('unterminated string literal.', start, text.slice(start, start + 10));
       this.pos = end + 1;
       return this.make('string', start, { value: text.slice(start + 2, end) });
     }
@@ -121,7 +121,7 @@ export class Lexer {
         return this.make('punct', start);
       }
     }
-    throw this.error(`Unexpected character '${c}'.`, start, c);
+    throw this.error(`unexpected character '${c}'.`, start, c);
   }
 
   private scanString(start: number, quote: string): Token {
@@ -129,14 +129,14 @@ export class Lexer {
     let value = '';
     let i = start + 1;
     for (;;) {
-      if (i >= text.length || text[i] === '\n') throw this.error('Unterminated string literal.', start, text.slice(start, i));
+      if (i >= text.length || text[i] === '\n') throw this.error('unterminated string literal.', start, text.slice(start, i));
       const ch = text[i];
       if (ch === quote) break;
       if (ch === '\\') {
         const esc = text[i + 1];
         const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
         if (esc in map) value += map[esc];
-        else throw this.error(`Unknown escape sequence '\\${esc}' in a string literal.`, i, `\\${esc}`);
+        else throw this.error(`unknown escape sequence '\\${esc}' in a string literal.`, i, `\\${esc}`);
         i += 2;
         continue;
       }
@@ -162,7 +162,7 @@ export class Lexer {
       const factor = MS_PER_UNIT[unit[0].toLowerCase()];
       this.pos += unit[0].length;
       if (factor === undefined || match[2] !== undefined) {
-        throw this.error(`'${text.slice(start, this.pos)}' is not a valid number or timespan literal.`, start, text.slice(start, this.pos));
+        throw this.error('not a valid number or timespan literal.', start, text.slice(start, this.pos));
       }
       return this.make('timespan', start, { value: Number(match[0]) * factor });
     }

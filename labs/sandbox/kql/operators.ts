@@ -163,34 +163,26 @@ function groupRows(keys: Compiled[], length: number): Grouping {
     }
     return { groupOf, groupCount: firstRow.length, firstRow };
   }
-  // Several keys: number each key's distinct values, then combine the numbers into one.
-  const perKey = keys.map((key) => {
-    const read = key.fn;
-    const ids = new Map<unknown, number>();
-    const out = new Int32Array(length);
-    for (let row = 0; row < length; row++) {
-      const value = read(row);
-      let id = ids.get(value);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(value, id);
-      }
-      out[row] = id;
-    }
-    return { ids: out, cardinality: Math.max(1, ids.size) };
-  });
-  const combined = new Map<number | string, number>();
-  const fits = perKey.reduce((product, k) => product * k.cardinality, 1) < Number.MAX_SAFE_INTEGER;
+  // Several keys: a tree of maps, one level per key, whose leaves are group numbers.
+  const reads = keys.map((key) => key.fn);
+  const last = reads.length - 1;
+  const root = new Map<unknown, unknown>();
   for (let row = 0; row < length; row++) {
-    let code: number | string;
-    if (fits) {
-      code = 0;
-      for (const k of perKey) code = code * k.cardinality + k.ids[row];
-    } else code = perKey.map((k) => k.ids[row]).join(',');
-    let id = combined.get(code);
+    let level = root;
+    for (let k = 0; k < last; k++) {
+      const value = reads[k](row);
+      let next = level.get(value) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
+    }
+    const value = reads[last](row);
+    let id = level.get(value) as number | undefined;
     if (id === undefined) {
       id = firstRow.length;
-      combined.set(code, id);
+      level.set(value, id);
       firstRow.push(row);
     }
     groupOf[row] = id;

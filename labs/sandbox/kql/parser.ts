@@ -47,11 +47,15 @@ class Parser {
       break;
     }
     const body = this.parseTabular();
-    while (this.isPunct(this.lexer.peek(), ';')) this.lexer.next();
+    let separated = false;
+    while (this.isPunct(this.lexer.peek(), ';')) {
+      this.lexer.next();
+      separated = true;
+    }
     const end = this.lexer.peek();
     if (end.kind !== 'eof') {
-      if (this.isWord(end, 'let')) throw this.syntax(end, 'a `let` statement must come before the query it serves');
-      throw this.syntax(end, 'expected the end of the query (only one tabular statement is supported)');
+      if (separated) throw this.unsupported(end, 'more than one tabular statement in a query (it answers one result table)');
+      throw this.syntax(end, "expected '|' or the end of the query");
     }
     return { lets, body };
   }
@@ -415,6 +419,11 @@ class Parser {
       const token = this.lexer.peek();
       if (this.isPunct(token, '.')) {
         this.lexer.next();
+        const quoted = this.tryBracketName();
+        if (quoted) {
+          expr = { kind: 'member', target: expr, member: quoted.name, pos: this.pos(token) };
+          continue;
+        }
         const member = this.lexer.next();
         if (member.kind !== 'ident') throw this.syntax(member, "expected a property name after '.'");
         expr = { kind: 'member', target: expr, member: member.text, pos: this.pos(token) };

@@ -83,6 +83,10 @@ export function compileExpr(expr: Expr, scope: Scope): Compiled {
 function compileName(name: string, pos: Pos, scope: Scope): Compiled {
   const column = findColumn(scope.frame, name);
   if (column) {
+    if (column.constant) {
+      const value = column.constant.value;
+      return { type: column.type, fn: () => value };
+    }
     const data = column.data();
     return { type: column.type, fn: (row) => data[row] ?? null };
   }
@@ -277,6 +281,25 @@ function comparableReaders(expr: Expr, op: string, left: Compiled, right: Compil
 
 function compileComparison(expr: Expr, op: string, left: Compiled, right: Compiled): Compiled {
   const [a, b] = comparableReaders(expr, op, left, right);
+  if (right.constant && !left.constant && right.type === left.type) {
+    // The common `column == "literal"` / `timestamp > ago(1h)`: one read per row.
+    const y = right.constant.value as number | string | boolean | null;
+    if (y === null) return constant('bool', false);
+    switch (op) {
+      case '==':
+        return { type: 'bool', fn: (row) => a(row) === y };
+      case '!=':
+        return { type: 'bool', fn: (row) => { const x = a(row); return x !== null && x !== y; } };
+      case '<':
+        return { type: 'bool', fn: (row) => { const x = a(row); return x !== null && (x as number) < (y as number); } };
+      case '<=':
+        return { type: 'bool', fn: (row) => { const x = a(row); return x !== null && (x as number) <= (y as number); } };
+      case '>':
+        return { type: 'bool', fn: (row) => { const x = a(row); return x !== null && (x as number) > (y as number); } };
+      default:
+        return { type: 'bool', fn: (row) => { const x = a(row); return x !== null && (x as number) >= (y as number); } };
+    }
+  }
   let fn: RowFn;
   switch (op) {
     case '==':

@@ -7,15 +7,16 @@
 export type KqlType = 'bool' | 'datetime' | 'dynamic' | 'int' | 'long' | 'real' | 'string' | 'timespan';
 
 /**
- * One column of a source table. `values` is either an array (only the first `rowCount` entries
- * are read) or a function giving the value of a row, for columns computed on demand.
+ * One column of a source table. `values` is an array (only the first `rowCount` entries are
+ * read), a function giving the value of a row (columns computed on demand), or one value shared
+ * by every row.
  * Values: numbers for int/long/real, milliseconds since the epoch for datetime, milliseconds
  * for timespan, strings, booleans, any JSON value for dynamic, null for "no value".
  */
 export interface KqlColumn {
   name: string;
   type: KqlType;
-  values: ArrayLike<unknown> | ((row: number) => unknown);
+  values: ArrayLike<unknown> | ((row: number) => unknown) | { constant: unknown };
 }
 
 export interface KqlTable {

@@ -60,23 +60,18 @@ export function withDimensions(component: ArmResource): boolean {
 
 /** Builds the stored row for an item sent to `component`, received at `now`. */
 export function toRow(item: TelemetryItem, component: ArmResource, workspace: string, keepDimensions: boolean, now: number): TelemetryRow {
-  const base = {
-    t: item.time,
-    at: now,
-    app: String(component.properties.AppId ?? ''),
-    cid: component.id,
-    cn: component.name,
-    ik: item.instrumentationKey,
-    ws: workspace,
-    n: item.name,
-  };
+  const app = String(component.properties.AppId ?? '');
+  const hasDimensions = Object.keys(item.dimensions).length > 0;
   if (item.kind === 'metric') {
-    const hasDimensions = keepDimensions && Object.keys(item.dimensions).length > 0;
-    return { k: 'm', ...base, v: item.value, d: hasDimensions ? { ...item.dimensions } : null };
+    return {
+      k: 'm', t: item.time, at: now, app, cid: component.id, cn: component.name, ik: item.instrumentationKey, ws: workspace,
+      n: item.name, d: keepDimensions && hasDimensions ? item.dimensions : null, v: item.value,
+      u: undefined, rc: undefined, ms: undefined, ok: undefined, op: undefined,
+    };
   }
   return {
-    k: 'r', ...base,
-    d: Object.keys(item.dimensions).length > 0 ? { ...item.dimensions } : null,
+    k: 'r', t: item.time, at: now, app, cid: component.id, cn: component.name, ik: item.instrumentationKey, ws: workspace,
+    n: item.name, d: hasDimensions ? item.dimensions : null, v: undefined,
     u: item.url, rc: item.resultCode, ms: item.durationMs, ok: item.success, op: item.operationId,
   };
 }

@@ -33,6 +33,7 @@ export class Partition {
   readonly requests = new RequestColumns();
   private readonly interned = new Map<string, string>();
   private readonly internedDimensions = new Map<string, Record<string, string>>();
+  private lastText = '';
 
   constructor(
     readonly appId: string,
@@ -70,16 +71,21 @@ export class Partition {
   }
 
   private intern(text: string): string {
-    const known = this.interned.get(text);
-    if (known !== undefined) return known;
-    if (this.interned.size < 100_000) this.interned.set(text, text);
-    return text;
+    if (text === this.lastText) return this.lastText;
+    let known = this.interned.get(text);
+    if (known === undefined) {
+      known = text;
+      if (this.interned.size < 100_000) this.interned.set(text, text);
+    }
+    this.lastText = known;
+    return known;
   }
 
   /** Rows with the same dimensions share one object: a million rows from a few users stay small. */
   private internDimensions(dimensions: Record<string, string> | null): Record<string, string> | null {
     if (dimensions === null) return null;
-    const key = JSON.stringify(dimensions);
+    let key = '';
+    for (const name in dimensions) key += `${name}\u0000${dimensions[name]}\u0001`;
     const known = this.internedDimensions.get(key);
     if (known !== undefined) return known;
     const frozen = Object.freeze(Object.fromEntries(Object.entries(dimensions).map(([k, v]) => [this.intern(k), this.intern(v)])));
@@ -135,7 +141,7 @@ function merge<C extends object>(parts: Partition[], pick: (p: Partition) => C, 
   return { columns: merged as unknown as C, length: owners.length, owner: (row) => parts[owners[row]] };
 }
 
-const empty = () => '';
+const empty = { constant: '' };
 const col = (name: string, type: KqlType, values: KqlColumn['values']): KqlColumn => ({ name, type, values });
 const blanks = (names: string[]): KqlColumn[] => names.map((name) => col(name, 'string', empty));
 
@@ -165,20 +171,20 @@ export function customMetricsTable(parts: Partition[], now: number, delayMs: num
       col('timestamp', 'datetime', m.time),
       col('name', 'string', m.name),
       col('value', 'real', m.value),
-      col('valueCount', 'int', () => 1),
+      col('valueCount', 'int', { constant: 1 }),
       col('valueSum', 'real', m.value),
       col('valueMin', 'real', m.value),
       col('valueMax', 'real', m.value),
-      col('valueStdDev', 'real', () => 0),
+      col('valueStdDev', 'real', { constant: 0 }),
       col('customDimensions', 'dynamic', m.dimensions),
       ...blanks(CLASSIC_CONTEXT),
       col('appId', 'string', (row) => owner(row).appId),
       col('appName', 'string', (row) => owner(row).componentName),
       col('iKey', 'string', (row) => owner(row).instrumentationKey),
-      col('sdkVersion', 'string', () => 'apim:0.0.0'),
+      col('sdkVersion', 'string', { constant: 'apim:0.0.0' }),
       col('itemId', 'string', (row) => itemId('m', owner(row), m.received[row], row)),
-      col('itemType', 'string', () => 'customMetric'),
-      col('itemCount', 'int', () => 1),
+      col('itemType', 'string', { constant: 'customMetric' }),
+      col('itemCount', 'int', { constant: 1 }),
     ],
   };
 }
@@ -199,16 +205,16 @@ export function requestsTable(parts: Partition[], now: number, delayMs: number):
       col('resultCode', 'string', r.resultCode),
       col('duration', 'real', r.duration),
       col('performanceBucket', 'string', (row) => performanceBucket(r.duration[row])),
-      col('itemType', 'string', () => 'request'),
+      col('itemType', 'string', { constant: 'request' }),
       col('customDimensions', 'dynamic', r.dimensions),
-      col('customMeasurements', 'dynamic', () => null),
+      col('customMeasurements', 'dynamic', { constant: null }),
       ...blanks(CLASSIC_CONTEXT).map((c) => (c.name === 'operation_Id' ? col('operation_Id', 'string', r.operationId) : c.name === 'operation_Name' ? col('operation_Name', 'string', r.name) : c)),
       col('appId', 'string', (row) => owner(row).appId),
       col('appName', 'string', (row) => owner(row).componentName),
       col('iKey', 'string', (row) => owner(row).instrumentationKey),
-      col('sdkVersion', 'string', () => 'apim:0.0.0'),
+      col('sdkVersion', 'string', { constant: 'apim:0.0.0' }),
       col('itemId', 'string', (row) => itemId('r', owner(row), r.received[row], row)),
-      col('itemCount', 'int', () => 1),
+      col('itemCount', 'int', { constant: 1 }),
     ],
   };
 }
@@ -219,10 +225,10 @@ function workspaceTail(owner: (row: number) => Partition, type: string, received
   return [
     col('ResourceGUID', 'string', (row) => owner(row).appId),
     col('IKey', 'string', (row) => owner(row).instrumentationKey),
-    col('SDKVersion', 'string', () => 'apim:0.0.0'),
-    col('ItemCount', 'int', () => 1),
-    col('SourceSystem', 'string', () => 'Azure'),
-    col('Type', 'string', () => type),
+    col('SDKVersion', 'string', { constant: 'apim:0.0.0' }),
+    col('ItemCount', 'int', { constant: 1 }),
+    col('SourceSystem', 'string', { constant: 'Azure' }),
+    col('Type', 'string', { constant: type }),
     col('_ItemId', 'string', (row) => itemId(kind, owner(row), received[row], row)),
     col('_ResourceId', 'string', (row) => owner(row).componentId.toLowerCase()),
   ];
@@ -238,7 +244,7 @@ export function appMetricsTable(parts: Partition[], now: number, delayMs: number
       col('TenantId', 'string', (row) => owner(row).workspace),
       col('TimeGenerated', 'datetime', m.time),
       col('Name', 'string', m.name),
-      col('ItemCount', 'int', () => 1),
+      col('ItemCount', 'int', { constant: 1 }),
       col('Sum', 'real', m.value),
       col('Min', 'real', m.value),
       col('Max', 'real', m.value),
@@ -267,7 +273,7 @@ export function appRequestsTable(parts: Partition[], now: number, delayMs: numbe
       col('DurationMs', 'real', r.duration),
       col('PerformanceBucket', 'string', (row) => performanceBucket(r.duration[row])),
       col('Properties', 'dynamic', r.dimensions),
-      col('Measurements', 'dynamic', () => null),
+      col('Measurements', 'dynamic', { constant: null }),
       ...blanks(WORKSPACE_CONTEXT).map((c) => (c.name === 'OperationId' ? col('OperationId', 'string', r.operationId) : c.name === 'OperationName' ? col('OperationName', 'string', r.name) : c)),
       ...workspaceTail(owner, 'AppRequests', r.received, 'r'),
     ],
