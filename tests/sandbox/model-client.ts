@@ -79,6 +79,10 @@ report.streamed = await attempt(async () => collectStream(await client.chat.comp
 report.streamedWithUsage = await attempt(async () =>
   collectStream(await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true, stream_options: { include_usage: true } })),
 );
+report.streamHelper = await attempt(async () => {
+  const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', messages: MESSAGES, stream_options: { include_usage: true } });
+  return stream.finalChatCompletion();
+});
 const texts = ['Monitor tokens with API Management', 'Query customMetrics with KQL'];
 report.embedDefault = await attempt(async () => {
   const result = await client.embeddings.create({ model: 'embed', input: texts });

@@ -91,6 +91,9 @@ test('streaming arrives in pieces over time, the same text, usage only with incl
     assert.equal(chunks.findLast((c: any) => c.choices.length > 0).choices[0].finish_reason, 'stop');
   }
   assert.ok(value('streamed').every((c: any) => c.usage === undefined || c.usage === null));
+  const helper = value('streamHelper');
+  assert.equal(helper.choices[0].message.content, plain.choices[0].message.content, 'the stream helper assembles the same answer');
+  assert.equal(helper.usage.total_tokens, plain.usage.total_tokens);
   const withUsage = value('streamedWithUsage');
   assert.deepEqual(withUsage.at(-1).choices, []);
   assert.deepEqual(
