@@ -137,7 +137,7 @@ await runLab(
         .reduce((acc, point) => acc + Number(point.tokens ?? 0), 0);
     const series = subscriptions.map((subscription) => ({ name: subscription, values: minutes.map((minute) => tokensAt(subscription, minute)) }));
     const clock = (time: number) => new Date(time).toISOString().slice(11, 16);
-    out.chart(series, `${clock(chartStart)} → ${clock(chartEnd)} UTC, one column per minute`);
+    out.chart(series, `${clock(chartStart)} → ${clock(chartEnd)} UTC, total tokens per minute`);
 
     // The series for the lesson page's chart (written next to the lab state; labs:capture keeps it).
     mkdirSync(settings.stateDir, { recursive: true });

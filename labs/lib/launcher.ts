@@ -11,7 +11,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { request } from 'node:https';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { configuredPort, configuredStateDir, stateFiles } from '../sandbox/config.ts';
+import { configuredStateDir, stateFiles } from '../sandbox/config.ts';
 import { explain } from './errors.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { loadSettings } from './settings.ts';
@@ -41,6 +41,16 @@ function responds(origin: string, certPath: string): Promise<boolean> {
   });
 }
 
+/** The URL of the sandbox recorded as running in its state folder (by `npm run sandbox`), if any. */
+function runtimeUrl(stateDir: string): string | undefined {
+  try {
+    const runtime = JSON.parse(readFileSync(join(stateDir, stateFiles.runtime), 'utf8')) as { url?: string };
+    return typeof runtime.url === 'string' ? runtime.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The `KEY=value` lines `npm run --silent sandbox:env` prints, as an object. */
 function sandboxEnv(): Record<string, string> {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(labsDir, 'sandbox', 'main.ts'), 'env'], { cwd: repoRoot, encoding: 'utf8' });
@@ -61,15 +71,18 @@ async function ensureSandbox(): Promise<Record<string, string>> {
     return given;
   }
   const stateDir = configuredStateDir();
-  const origin = `https://127.0.0.1:${configuredPort()}`;
   const certPath = join(stateDir, stateFiles.cert);
-  if (!(await responds(origin, certPath))) {
+  const runningAt = async (): Promise<string | undefined> => {
+    const url = runtimeUrl(stateDir);
+    return url !== undefined && (await responds(url, certPath)) ? url : undefined;
+  };
+  if ((await runningAt()) === undefined) {
     mkdirSync(stateDir, { recursive: true });
     const logPath = join(stateDir, 'sandbox.log');
     const log = openSync(logPath, 'a');
     const started = Date.now();
     process.stdout.write(pc.dim(`Starting the local sandbox in the background (log: ${logPath})… `));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(labsDir, 'sandbox', 'main.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(labsDir, 'sandbox', 'main.ts'), 'start'], {
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', log, log],
@@ -79,10 +92,11 @@ async function ensureSandbox(): Promise<Record<string, string>> {
     closeSync(log);
     let exited = false;
     child.once('exit', () => (exited = true));
-    while (!(await responds(origin, certPath))) {
-      if (exited || Date.now() - started > 30_000) {
+    while ((await runningAt()) === undefined) {
+      if (exited || Date.now() - started > 60_000) {
+        process.stdout.write('\n');
         const tail = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' ') : '';
-        throw new Error(`The local sandbox did not start. ${tail}`);
+        throw new Error(`The local sandbox did not start (see ${logPath}). ${tail}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
