@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API_ID, CHAT_PATH, MASTER_KEY, SERVICE_ID, chatBody, createLab, metricsNamed, withInbound } from './policy-fixture.ts';
+import { API_ID, BASE_POLICY, CHAT_PATH, MASTER_KEY, SERVICE_ID, chatBody, createLab, metricsNamed, withInbound } from './policy-fixture.ts';
 
 const EMIT = `<azure-openai-emit-token-metric namespace="AzureOpenAI">
   <dimension name="API ID" />
@@ -140,19 +140,13 @@ test('authentication-managed-identity: bearer token to the model, or a variable;
   assert.ok(lab.logs.some((line) => /no system-assigned managed identity/.test(line)));
 });
 
-const BASE_WITH_VARIABLE = `<policies>
-  <inbound>
-    <base />
-    <authentication-managed-identity resource="https://cognitiveservices.azure.com" output-token-variable-name="managed-id-access-token" ignore-error="false" />
+const BASE_WITH_VARIABLE = BASE_POLICY.replace(
+  '<authentication-managed-identity resource="https://cognitiveservices.azure.com" />',
+  `<authentication-managed-identity resource="https://cognitiveservices.azure.com" output-token-variable-name="managed-id-access-token" ignore-error="false" />
     <set-header name="Authorization" exists-action="override">
       <value>@("Bearer " + (string)context.Variables["managed-id-access-token"])</value>
-    </set-header>
-    <set-backend-service backend-id="openai-backend" />
-  </inbound>
-  <backend><base /></backend>
-  <outbound><base /></outbound>
-  <on-error><base /></on-error>
-</policies>`;
+    </set-header>`,
+);
 
 test('set-header, set-variable and return-response', async () => {
   const lab = createLab();

@@ -3,7 +3,7 @@
  * as policies change it, the backend chosen, the response, context variables, and the work left
  * for when the backend's token usage is known.
  */
-import type { SandboxResponse } from '../core/exchange.ts';
+import type { SandboxRequest, SandboxResponse } from '../core/exchange.ts';
 import type { ArmResource } from '../core/resources.ts';
 import type { GatewayDeps } from './deps.ts';
 import type { TelemetryDecision } from './diagnostics.ts';
@@ -19,16 +19,8 @@ export interface TokenUsage {
   estimated: boolean;
 }
 
-export interface OutgoingRequest {
-  method: string;
-  /** The gateway path of the call (below `/apim/{serviceName}`). */
-  path: string;
-  query: URLSearchParams;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  body: string;
-  ip: string;
-}
+/** The request as policies change it; `path` is the gateway path (below `/apim/{serviceName}`). */
+export type OutgoingRequest = SandboxRequest;
 
 export interface Call {
   deps: GatewayDeps;

@@ -31,8 +31,11 @@ function ownerUserId(ownerId: unknown): string | undefined {
   return match ? match[1] : undefined;
 }
 
+/** A GUID for the call (`context.RequestId`); pages served over plain http lack `randomUUID`. */
 function newRequestId(): string {
-  return globalThis.crypto.randomUUID();
+  if (typeof globalThis.crypto?.randomUUID === 'function') return globalThis.crypto.randomUUID();
+  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(Math.random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
