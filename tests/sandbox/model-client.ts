@@ -132,7 +132,7 @@ report.entraWithoutRole = await attempt(() => entra.chat.completions.create({ mo
 const token = await tokenProvider();
 const principalId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).oid as string;
 report.roleAssignment = await attempt(() =>
-  new AuthorizationManagementClient(credential, subscriptionId, arm).roleAssignments.create(account.id!.replace(/^\//, ''), randomUUID(), {
+  new AuthorizationManagementClient(credential, subscriptionId, arm).roleAssignments.create(account.id!, randomUUID(), {
     roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${OPENAI_USER_ROLE}`,
     principalId,
     principalType: 'User',
