@@ -286,6 +286,18 @@ test('streamed answers: the usage chunk when asked for, else the tokenizer estim
   assert.equal(metricsNamed(lab.telemetry, 'Total Tokens')[2].value, estimatedPrompt + estimatedCompletion);
 });
 
+test('named values fill {{...}} in literal values and inside expressions', async () => {
+  const lab = createLab();
+  lab.resources.put({ id: `${SERVICE_ID}/namedValues/course-tier`, name: 'course-tier', type: 'Microsoft.ApiManagement/service/namedValues', properties: { displayName: 'course-tier', value: 'gold' } });
+  lab.setPolicy(withInbound('<set-header name="x-tier" exists-action="override"><value>{{course-tier}}</value></set-header><set-header name="x-tier-upper" exists-action="override"><value>@("{{course-tier}}".ToUpper())</value></set-header>'));
+  assert.equal((await lab.call()).status, 200);
+  assert.equal(lab.forwarded[0].req.headers['x-tier'], 'gold');
+  assert.equal(lab.forwarded[0].req.headers['x-tier-upper'], 'GOLD');
+  lab.setPolicy(withInbound('<set-header name="x-missing" exists-action="override"><value>{{nope}}</value></set-header>'));
+  assert.equal((await lab.call()).status, 500);
+  assert.ok(lab.logs.some((line) => /NamedValueNotFound/.test(line)));
+});
+
 test('emit-metric sends one custom metric with its dimensions', async () => {
   const lab = createLab();
   lab.setPolicy(withInbound('<emit-metric name="Gateway Calls" namespace="Course" value="@(2 + 3)"><dimension name="API ID" /><dimension name="Caller" value="@(context.Subscription.Name)" /></emit-metric>'));

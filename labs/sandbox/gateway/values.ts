@@ -21,7 +21,11 @@ function expression(source: string): CompiledExpression {
 
 /** The raw value of an attribute or text: the expression's result, or the literal with named values filled in. */
 export function evaluateValue(call: Call, text: string): unknown {
-  if (isExpression(text)) return expression(text.trim()).evaluate(call.context);
+  if (isExpression(text)) {
+    // Named values are filled into an expression's text before it runs, as API Management does.
+    const source = text.includes('{{') ? resolveNamedValues(call.deps.resources, call.service, text) : text;
+    return expression(source.trim()).evaluate(call.context);
+  }
   return resolveNamedValues(call.deps.resources, call.service, text);
 }
 

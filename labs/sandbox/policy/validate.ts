@@ -99,7 +99,8 @@ function checkElement(element: PolicyElement, spec: ElementSpec, section: Sectio
     else if (isExpression(text)) checkExpression(element, text, `the text of '${element.name}'`, problems);
   }
   if (spec.policyContainer) {
-    checkPolicies(element.children, section, problems);
+    for (const base of element.children.filter((child) => child.name === 'base')) problems.push(problem(base, `'base' may appear only directly in a section, not inside '${element.name}'.`));
+    checkPolicies(element.children.filter((child) => child.name !== 'base'), section, problems);
   } else {
     for (const child of element.children) {
       const childSpec = spec.children?.[child.name];
