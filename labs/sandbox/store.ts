@@ -58,8 +58,9 @@ export interface StoredState {
   operations: Record<string, OperationRecord>;
 }
 
-/** Operations older than this are forgotten. */
+/** Operations older than this are forgotten, and only the most recent ones are kept. */
 const OPERATION_RETENTION_MS = 24 * 3600_000;
+const OPERATION_LIMIT = 1000;
 
 /** Writes `text` to `path` so that a crash leaves either the old or the new content. */
 export function writeFileAtomic(path: string, text: string, mode = 0o600): void {
@@ -219,9 +220,10 @@ export class ResourceStore implements ResourceView {
 
   private forgetOldOperations(): void {
     const cutoff = this.now() - OPERATION_RETENTION_MS;
-    for (const [id, op] of Object.entries(this.state.operations)) {
-      if (op.doneAt < cutoff) delete this.state.operations[id];
-    }
+    const operations = Object.entries(this.state.operations).sort(([, a], [, b]) => b.startedAt - a.startedAt);
+    operations.forEach(([id, op], index) => {
+      if (op.doneAt < cutoff || index >= OPERATION_LIMIT) delete this.state.operations[id];
+    });
     for (const [key, pending] of Object.entries(this.state.pending)) {
       if (pending.until <= this.now() || this.state.resources[key] === undefined) delete this.state.pending[key];
     }

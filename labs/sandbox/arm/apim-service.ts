@@ -11,12 +11,12 @@ import { apimApi } from './api-versions.ts';
 import type { ArmContext } from './context.ts';
 import { ArmError, resourceNotFound, validationError, type ErrorDetail } from './errors.ts';
 import { displayLocation, normalizeLocation } from './locations.ts';
-import { asyncHeaders, recordOperation } from './lro.ts';
+import { asyncHeaders, longRunningDelete, recordOperation } from './lro.ts';
 import { identityFor } from './managed-identity.ts';
 import { checkName, nameRules } from './names.ts';
 import type { Route, RouteParams } from './router.ts';
-import { type Json, listResponse, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, systemData, tagsOf } from './shape.ts';
-import { APIM_TYPE, deletedApimKey, deleteTree, expireDeleted } from './soft-delete.ts';
+import { type Json, listInGroup, listResponse, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, systemData, tagsOf } from './shape.ts';
+import { APIM_TYPE, deletedApimKey, deleteTree, expireDeleted, restoreDeleted } from './soft-delete.ts';
 
 const skus = ['Developer', 'Standard', 'Premium', 'Basic', 'Consumption', 'Isolated', 'BasicV2', 'StandardV2', 'PremiumV2'];
 
@@ -78,14 +78,9 @@ function masterSubscription(ctx: ArmContext, service: ArmResource): ArmResource 
 }
 
 function restoreService(ctx: ArmContext, key: string): SandboxResponse {
-  const entry = ctx.store.deletedEntry(key);
-  if (entry === undefined) throw new ArmError(400, 'ValidationError', 'There is no soft-deleted service with this name to restore. Remove properties.restore to create a new service.');
-  const op = ctx.store.update((state) => {
-    delete state.deleted[key];
-    for (const item of [entry.resource, ...entry.children]) state.resources[resourceKey(item.id)] = item;
-    return recordOperation(ctx, state, entry.resource.id, 'put', 'Activating');
-  });
-  return resourceResponse(201, entry.resource, asyncHeaders(ctx, entry.resource.id, op));
+  const restored = restoreDeleted(ctx, key, 'Activating');
+  if (restored === undefined) throw new ArmError(400, 'ValidationError', 'There is no soft-deleted service with this name to restore. Remove properties.restore to create a new service.');
+  return resourceResponse(201, restored.entry.resource, asyncHeaders(ctx, restored.entry.resource.id, restored.op));
 }
 
 function putService(ctx: ArmContext, p: RouteParams): SandboxResponse {
@@ -164,16 +159,11 @@ function deleteService(ctx: ArmContext, p: RouteParams): SandboxResponse {
   const group = requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName);
   const service = ctx.store.get(serviceId(group, p.serviceName));
   if (service === undefined) return { status: 204, headers: {}, body: '' };
-  const op = ctx.store.update((state) => {
-    deleteTree(ctx, state, service.id);
-    return recordOperation(ctx, state, service.id, 'delete');
-  });
-  return { status: 202, headers: asyncHeaders(ctx, service.id, op), body: '' };
+  return longRunningDelete(ctx, service.id, (state) => deleteTree(ctx, state, service.id));
 }
 
 function listByGroup(ctx: ArmContext, p: RouteParams): SandboxResponse {
-  const group = requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName);
-  return listResponse(ctx.store.children(group.id, 'service').filter((s) => s.type.toLowerCase() === APIM_TYPE.toLowerCase()));
+  return listInGroup(ctx, p.subscriptionId, p.resourceGroupName, APIM_TYPE);
 }
 
 function listBySubscription(ctx: ArmContext, p: RouteParams): SandboxResponse {

@@ -11,11 +11,11 @@ import { cognitiveApi } from './api-versions.ts';
 import type { ArmContext } from './context.ts';
 import { ArmError, resourceNotFound } from './errors.ts';
 import { normalizeLocation } from './locations.ts';
-import { asyncHeaders, recordOperation } from './lro.ts';
+import { asyncHeaders, longRunningDelete, recordOperation } from './lro.ts';
 import { checkName, nameRules } from './names.ts';
 import type { Route, RouteParams } from './router.ts';
-import { type Json, listResponse, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, systemData, tagsOf } from './shape.ts';
-import { ACCOUNT_TYPE, deletedAccountKey, deleteTree, expireDeleted } from './soft-delete.ts';
+import { type Json, listInGroup, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, systemData, tagsOf } from './shape.ts';
+import { ACCOUNT_TYPE, deletedAccountKey, deleteTree, expireDeleted, restoreDeleted } from './soft-delete.ts';
 import { identityFor } from './managed-identity.ts';
 
 const kinds = ['OpenAI', 'AIServices', 'CognitiveServices', 'TextAnalytics', 'SpeechServices', 'FormRecognizer', 'ComputerVision', 'ContentSafety'];
@@ -68,17 +68,12 @@ function validateAccountBody(body: Json): { kind: string; sku: Json; properties:
   return { kind: kinds.find((k) => k.toLowerCase() === kind.toLowerCase()) ?? kind, sku, properties };
 }
 
-function restore(ctx: ArmContext, key: string, location: string): SandboxResponse {
-  const entry = ctx.store.deletedEntry(key);
-  if (entry === undefined) {
+function restore(ctx: ArmContext, key: string): SandboxResponse {
+  const restored = restoreDeleted(ctx, key, 'Creating');
+  if (restored === undefined) {
     throw new ArmError(400, 'ResourceNotSoftDeleted', 'There is no soft-deleted account with this name to restore. Remove properties.restore to create a new account.');
   }
-  const op = ctx.store.update((state) => {
-    delete state.deleted[key];
-    for (const item of [entry.resource, ...entry.children]) state.resources[resourceKey(item.id)] = item;
-    return recordOperation(ctx, state, entry.resource.id, 'put', 'Creating');
-  });
-  void location;
+  const { entry, op } = restored;
   return resourceResponse(201, { ...entry.resource, properties: { ...entry.resource.properties, provisioningState: 'Creating' } }, asyncHeaders(ctx, entry.resource.id, op));
 }
 
@@ -93,7 +88,7 @@ function putAccount(ctx: ArmContext, p: RouteParams): SandboxResponse {
   const existing = ctx.store.get(id);
   const deletedKey = deletedAccountKey(p.subscriptionId, location, group.name, p.accountName);
   if (existing === undefined && ctx.store.deletedEntry(deletedKey) !== undefined) {
-    if (properties.restore === true) return restore(ctx, deletedKey, location);
+    if (properties.restore === true) return restore(ctx, deletedKey);
     throw new ArmError(
       409,
       'FlagMustBeSetForRestore',
@@ -152,16 +147,11 @@ function getAccount(ctx: ArmContext, p: RouteParams): SandboxResponse {
 
 function deleteAccount(ctx: ArmContext, p: RouteParams): SandboxResponse {
   const account = requireAccount(ctx, p);
-  const op = ctx.store.update((state) => {
-    deleteTree(ctx, state, account.id);
-    return recordOperation(ctx, state, account.id, 'delete');
-  });
-  return { status: 202, headers: asyncHeaders(ctx, account.id, op), body: '' };
+  return longRunningDelete(ctx, account.id, (state) => deleteTree(ctx, state, account.id));
 }
 
 function listAccounts(ctx: ArmContext, p: RouteParams): SandboxResponse {
-  const group = requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName);
-  return listResponse(ctx.store.children(group.id, 'accounts').filter((a) => a.type.toLowerCase() === ACCOUNT_TYPE.toLowerCase()));
+  return listInGroup(ctx, p.subscriptionId, p.resourceGroupName, ACCOUNT_TYPE);
 }
 
 function listKeys(ctx: ArmContext, p: RouteParams): SandboxResponse {

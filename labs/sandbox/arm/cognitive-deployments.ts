@@ -10,7 +10,7 @@ import { requireAccount } from './cognitive-accounts.ts';
 import { defaultModelVersions, deploymentSkus, isEmbeddingModel } from './cognitive-models.ts';
 import type { ArmContext } from './context.ts';
 import { ArmError } from './errors.ts';
-import { asyncHeaders, recordOperation } from './lro.ts';
+import { asyncHeaders, longRunningDelete, recordOperation } from './lro.ts';
 import { checkName, nameRules } from './names.ts';
 import type { Route, RouteParams } from './router.ts';
 import { type Json, listResponse, newEtag, propertiesOf, readBody, resourceResponse, systemData } from './shape.ts';
@@ -112,11 +112,7 @@ function deleteDeployment(ctx: ArmContext, p: RouteParams): SandboxResponse {
   const account = requireAccount(ctx, p);
   const id = `${account.id}/deployments/${p.deploymentName}`;
   if (ctx.store.get(id) === undefined) return { status: 204, headers: {}, body: '' };
-  const op = ctx.store.update((state) => {
-    detachTree(state, id);
-    return recordOperation(ctx, state, id, 'delete');
-  });
-  return { status: 202, headers: asyncHeaders(ctx, id, op), body: '' };
+  return longRunningDelete(ctx, id, (state) => detachTree(state, id));
 }
 
 function listDeployments(ctx: ArmContext, p: RouteParams): SandboxResponse {

@@ -14,7 +14,7 @@ import { ArmError, resourceNotFound } from './errors.ts';
 import { normalizeLocation } from './locations.ts';
 import { checkName, nameRules } from './names.ts';
 import type { Route, RouteParams } from './router.ts';
-import { type Json, listResponse, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, tagsOf } from './shape.ts';
+import { type Json, listInGroup, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, tagsOf } from './shape.ts';
 import { detachTree } from './soft-delete.ts';
 import { WORKSPACE_TYPE } from './workspaces.ts';
 
@@ -131,7 +131,7 @@ export const componentRoutes: Route<ArmContext>[] = [
     methods: ['GET'],
     pattern: base,
     versions: componentsApi,
-    handle: (ctx, p) => listResponse(ctx.store.children(requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName).id, 'components').filter((c) => c.type === TYPE)),
+    handle: (ctx, p) => listInGroup(ctx, p.subscriptionId, p.resourceGroupName, TYPE),
   },
   { methods: ['PUT'], pattern: `${base}/{resourceName}`, versions: componentsApi, handle: putComponent },
   { methods: ['GET'], pattern: `${base}/{resourceName}`, versions: componentsApi, handle: (ctx, p) => resourceResponse(200, requireComponent(ctx, p)) },

@@ -53,6 +53,15 @@ export function asyncHeaders(ctx: ArmContext, anchorId: string, op: OperationRec
   };
 }
 
+/** Runs `remove` and records a delete operation in one durable write; answers 202 with polling headers. */
+export function longRunningDelete(ctx: ArmContext, id: string, remove: (state: StoredState) => void): SandboxResponse {
+  const op = ctx.store.update((state) => {
+    remove(state);
+    return recordOperation(ctx, state, id, 'delete');
+  });
+  return { status: 202, headers: asyncHeaders(ctx, id, op), body: '' };
+}
+
 /** Only a `Location` header (resource group deletion). */
 export function locationHeaders(ctx: ArmContext, anchorId: string, op: OperationRecord): Record<string, string> {
   return { location: operationUrl(ctx, anchorId, 'operationresults', op), 'retry-after': '1' };

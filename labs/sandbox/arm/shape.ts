@@ -104,6 +104,13 @@ export function requireResourceGroup(ctx: ArmContext, subscriptionId: string, re
   return group;
 }
 
+/** `{ value }` of the resources of `type` directly in a resource group. */
+export function listInGroup(ctx: ArmContext, subscriptionId: string, resourceGroupName: string, type: string): SandboxResponse {
+  const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+  const segment = type.split('/').pop() ?? type;
+  return listResponse(ctx.store.children(group.id, segment).filter((r) => r.type.toLowerCase() === type.toLowerCase()));
+}
+
 /** The id a new child gets, spelled with the stored parent's casing and the request's child name. */
 export function childId(parent: ArmResource, ...segments: string[]): string {
   return [parent.id, ...segments].join('/');

@@ -7,7 +7,7 @@
 import type { SandboxResponse } from '../core/exchange.ts';
 import { jsonResponse } from '../core/exchange.ts';
 import { type ArmResource, resourceKey } from '../core/resources.ts';
-import type { DeletedEntry, StoredState } from '../store.ts';
+import type { DeletedEntry, OperationRecord, StoredState } from '../store.ts';
 import { apimApi, cognitiveApi } from './api-versions.ts';
 import type { ArmContext } from './context.ts';
 import { ArmError } from './errors.ts';
@@ -74,6 +74,18 @@ export function deleteTree(ctx: ArmContext, state: StoredState, id: string): voi
       : deletedAccountKey(subscriptionOf(item.id), entry.location, entry.resourceGroup, item.name);
     state.deleted[key] = entry;
   }
+}
+
+/** Puts a soft-deleted resource and its children back (PUT with `properties.restore: true`). */
+export function restoreDeleted(ctx: ArmContext, key: string, transitionalState: string): { entry: DeletedEntry; op: OperationRecord } | undefined {
+  const entry = ctx.store.deletedEntry(key);
+  if (entry === undefined) return undefined;
+  const op = ctx.store.update((state) => {
+    delete state.deleted[key];
+    for (const item of [entry.resource, ...entry.children]) state.resources[resourceKey(item.id)] = item;
+    return recordOperation(ctx, state, entry.resource.id, 'put', transitionalState);
+  });
+  return { entry, op };
 }
 
 /** Soft-deleted entries past their purge date disappear. */

@@ -9,10 +9,10 @@ import { workspacesApi } from './api-versions.ts';
 import type { ArmContext } from './context.ts';
 import { ArmError, resourceNotFound } from './errors.ts';
 import { normalizeLocation } from './locations.ts';
-import { asyncHeaders, recordOperation } from './lro.ts';
+import { asyncHeaders, longRunningDelete, recordOperation } from './lro.ts';
 import { checkName, nameRules } from './names.ts';
 import type { Route, RouteParams } from './router.ts';
-import { type Json, listResponse, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, systemData, tagsOf } from './shape.ts';
+import { type Json, listInGroup, newEtag, propertiesOf, readBody, requireResourceGroup, resourceResponse, systemData, tagsOf } from './shape.ts';
 import { detachTree } from './soft-delete.ts';
 
 export const WORKSPACE_TYPE = 'Microsoft.OperationalInsights/workspaces';
@@ -85,11 +85,7 @@ function deleteWorkspace(ctx: ArmContext, p: RouteParams): SandboxResponse {
   const group = requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName);
   const workspace = ctx.store.get(workspaceId(group, p.workspaceName));
   if (workspace === undefined) return { status: 204, headers: {}, body: '' };
-  const op = ctx.store.update((state) => {
-    detachTree(state, workspace.id);
-    return recordOperation(ctx, state, workspace.id, 'delete');
-  });
-  return { status: 202, headers: asyncHeaders(ctx, workspace.id, op), body: '' };
+  return longRunningDelete(ctx, workspace.id, (state) => detachTree(state, workspace.id));
 }
 
 const base = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces';
@@ -99,7 +95,7 @@ export const workspaceRoutes: Route<ArmContext>[] = [
     methods: ['GET'],
     pattern: base,
     versions: workspacesApi,
-    handle: (ctx, p) => listResponse(ctx.store.children(requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName).id, 'workspaces').filter((w) => w.type === WORKSPACE_TYPE)),
+    handle: (ctx, p) => listInGroup(ctx, p.subscriptionId, p.resourceGroupName, WORKSPACE_TYPE),
   },
   { methods: ['PUT'], pattern: `${base}/{workspaceName}`, versions: workspacesApi, handle: putWorkspace },
   { methods: ['GET'], pattern: `${base}/{workspaceName}`, versions: workspacesApi, handle: (ctx, p) => resourceResponse(200, requireWorkspace(ctx, p)) },
