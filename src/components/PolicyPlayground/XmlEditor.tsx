@@ -72,7 +72,6 @@ export default function XmlEditor({ value, onChange, language, label, error, min
     const list: Extension[] = [
       errorMarkField,
       errorTheme,
-      EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': label }),
     ];
     if (language === 'xml') list.push(xml());

@@ -3,6 +3,13 @@
  * on Azure or in the local sandbox, from the root of the course repository.
  */
 
+/** The lab step that applies this policy file: the base policy comes with the API import. */
+function applyCommand(policyFile: string): string {
+  if (policyFile === 'openai-api') return 'npm run lab:import-api';
+  if (policyFile === 'llm-emit-token-metric') return 'npm run lab:policy -- --policy llm';
+  return 'npm run lab:policy';
+}
+
 /** The commands that write `policyXml` over the lab's policy file and run the policy lab. */
 export function labCommandFor(policyXml: string, policyFile: string): string {
   const path = `labs/policies/${policyFile}.xml`;
@@ -12,6 +19,6 @@ export function labCommandFor(policyXml: string, policyFile: string): string {
     `cat > ${path} <<'POLICY_XML'`,
     `${text}POLICY_XML`,
     '# Apply it to the openai API, on Azure or in the local sandbox',
-    'npm run lab:policy',
+    applyCommand(policyFile),
   ].join('\n');
 }

@@ -41,40 +41,85 @@ export const openAiEndpoint = `${PLAYGROUND_ORIGIN}/aoai/${N.openAiSubdomain}/`;
 
 const CREATED = '2026-01-05T09:00:00.000Z';
 
+interface OpenApiParameter {
+  name?: string;
+  in?: string;
+  required?: boolean;
+  description?: string;
+  schema?: { type?: string };
+}
+
 interface OpenApiOperation {
   operationId?: string;
   summary?: string;
   description?: string;
-  parameters?: Array<{ name?: string; in?: string; required?: boolean }>;
+  parameters?: OpenApiParameter[];
+  responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
 }
 
-/** The API's operations, one per operation of the OpenAPI document, as an import creates them. */
+function templateParameter(parameter: OpenApiParameter) {
+  return {
+    name: String(parameter.name),
+    ...(parameter.description !== undefined ? { description: parameter.description } : {}),
+    type: parameter.schema?.type ?? 'string',
+    required: parameter.required === true || parameter.in === 'path',
+    values: [],
+  };
+}
+
+/** The API's operations, as API Management (and the sandbox) create them when importing the OpenAPI document. */
 function apiOperations(): ArmResource[] {
   const paths = (inferenceSpec as { paths: Record<string, Record<string, OpenApiOperation>> }).paths;
   const operations: ArmResource[] = [];
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       if (operation.operationId === undefined) continue;
-      const query = (operation.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}={${p.name}}`);
+      const parameters = operation.parameters ?? [];
+      const requiredQuery = parameters.filter((p) => p.in === 'query' && p.required === true);
+      const query = requiredQuery.map((p) => `${p.name}={${p.name}}`).join('&');
       operations.push({
         id: `${ids.api}/operations/${operation.operationId}`,
         name: operation.operationId,
         type: 'Microsoft.ApiManagement/service/apis/operations',
         properties: {
-          displayName: operation.summary ?? operation.operationId,
+          displayName: operation.summary?.trim() || operation.operationId,
           method: method.toUpperCase(),
-          urlTemplate: query.length > 0 ? `${path}?${query.join('&')}` : path,
-          templateParameters: (operation.parameters ?? [])
-            .filter((p) => p.in === 'path' || (p.in === 'query' && p.required))
-            .map((p) => ({ name: p.name, required: true, type: 'string', values: [] })),
-          description: operation.description ?? '',
-          responses: [],
-          policies: null,
+          urlTemplate: query === '' ? path : `${path}?${query}`,
+          templateParameters: [...parameters.filter((p) => p.in === 'path'), ...requiredQuery].map(templateParameter),
+          ...(operation.description !== undefined ? { description: operation.description } : {}),
+          request: {
+            queryParameters: parameters.filter((p) => p.in === 'query' && p.required !== true).map(templateParameter),
+            headers: parameters.filter((p) => p.in === 'header').map(templateParameter),
+            representations: [],
+          },
+          responses: Object.entries(operation.responses ?? {})
+            .filter(([code]) => /^\d{3}$/.test(code))
+            .map(([code, response]) => ({
+              statusCode: Number(code),
+              description: response.description ?? '',
+              representations: Object.keys(response.content ?? {}).map((contentType) => ({ contentType })),
+              headers: [],
+            })),
         },
       });
     }
   }
   return operations;
+}
+
+const LEARNER_PRINCIPAL_ID = '0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f';
+const LOGGER_NAMED_VALUE = 'Logger-Credentials--5f1d2c3b4a5968778695a4b3';
+const openAiUrl = `${openAiEndpoint}openai`;
+const specInfo = (inferenceSpec as { info: { description?: string } }).info;
+
+function apimSubscription(sid: string, displayName: string, scope: string, keys: { primaryKey: string; secondaryKey: string }, extra: Record<string, unknown> = {}): ArmResource {
+  return {
+    id: ids.subscription(sid),
+    name: sid,
+    type: 'Microsoft.ApiManagement/service/subscriptions',
+    properties: { ...extra, scope, displayName, state: 'active', createdDate: CREATED, ...(sid === 'master' ? {} : { startDate: CREATED }), allowTracing: false },
+    secrets: { primaryKey: keys.primaryKey, secondaryKey: keys.secondaryKey },
+  };
 }
 
 /** Every resource of the playground, with `policyXml` as the openai API's policy. */
@@ -93,12 +138,16 @@ export function playgroundResources(policyXml: string): ArmResource[] {
       type: 'Microsoft.OperationalInsights/workspaces',
       location: N.location,
       properties: {
+        sku: { name: 'PerGB2018', lastSkuUpdate: CREATED },
+        retentionInDays: 30,
         customerId: N.workspaceCustomerId,
         provisioningState: 'Succeeded',
-        sku: { name: 'PerGB2018' },
-        retentionInDays: 30,
+        features: { legacy: 0, searchVersion: 1, enableLogAccessUsingOnlyResourcePermissions: true },
+        workspaceCapping: { dailyQuotaGb: -1, quotaNextResetTime: CREATED, dataIngestionStatus: 'RespectQuota' },
         publicNetworkAccessForIngestion: 'Enabled',
         publicNetworkAccessForQuery: 'Enabled',
+        createdDate: CREATED,
+        modifiedDate: CREATED,
       },
     },
     {
@@ -110,18 +159,23 @@ export function playgroundResources(policyXml: string): ArmResource[] {
       properties: {
         ApplicationId: N.appInsights,
         AppId: N.appInsightsAppId,
-        Application_Type: 'web',
         Flow_Type: 'Bluefield',
         Request_Source: 'rest',
+        RetentionInDays: 90,
+        IngestionMode: 'LogAnalytics',
+        publicNetworkAccessForIngestion: 'Enabled',
+        publicNetworkAccessForQuery: 'Enabled',
+        DisableIpMasking: false,
+        Application_Type: 'web',
+        WorkspaceResourceId: ids.workspace,
+        CustomMetricsOptedInType: 'WithDimensions',
         InstrumentationKey: N.instrumentationKey,
-        ConnectionString: `InstrumentationKey=${N.instrumentationKey}`,
+        ConnectionString:
+          `InstrumentationKey=${N.instrumentationKey};IngestionEndpoint=https://${N.location}-0.in.applicationinsights.azure.com/;` +
+          `LiveEndpoint=https://${N.location}.livediagnostics.monitor.azure.com/;ApplicationId=${N.appInsightsAppId}`,
         CreationDate: CREATED,
         TenantId: N.subscriptionId,
         provisioningState: 'Succeeded',
-        SamplingPercentage: 100,
-        WorkspaceResourceId: ids.workspace,
-        IngestionMode: 'LogAnalytics',
-        CustomMetricsOptedInType: 'WithDimensions',
       },
     },
     {
@@ -131,12 +185,18 @@ export function playgroundResources(policyXml: string): ArmResource[] {
       location: N.location,
       kind: 'OpenAI',
       sku: { name: 'S0' },
-      identity: { type: 'SystemAssigned', principalId: N.openAiPrincipalId, tenantId: N.tenantId },
       properties: {
         customSubDomainName: N.openAiSubdomain,
-        endpoint: openAiEndpoint,
-        provisioningState: 'Succeeded',
         publicNetworkAccess: 'Enabled',
+        endpoint: openAiEndpoint,
+        endpoints: {
+          'OpenAI Language Model Instance API': openAiEndpoint,
+          'OpenAI Realtime API': openAiEndpoint.replace(/^https:/, 'wss:'),
+        },
+        internalId: '6b7c8d9e0f1a4b2c8d3e4f5a6b7c8d9e',
+        dateCreated: CREATED,
+        isMigrated: false,
+        provisioningState: 'Succeeded',
       },
       secrets: { key1: 'f1e2d3c4b5a69788796a5b4c3d2e1f00', key2: '00f1e2d3c4b5a69788796a5b4c3d2e1f' },
     },
@@ -147,9 +207,45 @@ export function playgroundResources(policyXml: string): ArmResource[] {
       sku: { name: 'GlobalStandard', capacity: 10 },
       properties: {
         model: { format: 'OpenAI', name: N.modelName, version: N.modelVersion },
+        versionUpgradeOption: 'OnceNewDefaultVersionAvailable',
+        raiPolicyName: 'Microsoft.DefaultV2',
+        currentCapacity: 10,
+        capabilities: { chatCompletion: 'true' },
+        rateLimits: [
+          { key: 'request', renewalPeriod: 10, count: 10 },
+          { key: 'token', renewalPeriod: 60, count: 10000 },
+        ],
         provisioningState: 'Succeeded',
       },
     },
+    {
+      id: ids.apim,
+      name: N.apimService,
+      type: 'Microsoft.ApiManagement/service',
+      location: N.locationDisplayName,
+      sku: { name: 'BasicV2', capacity: 1 },
+      identity: { type: 'SystemAssigned', principalId: N.apimPrincipalId, tenantId: N.tenantId },
+      properties: {
+        notificationSenderEmail: 'apimgmt-noreply@mail.windowsazure.com',
+        publisherEmail: 'apim-lab@example.com',
+        publisherName: 'Token monitoring lab',
+        provisioningState: 'Succeeded',
+        targetProvisioningState: '',
+        createdAtUtc: CREATED,
+        gatewayUrl,
+        hostnameConfigurations: [],
+        virtualNetworkType: 'None',
+        publicNetworkAccess: 'Enabled',
+        disableGateway: false,
+        natGatewayState: 'Disabled',
+        platformVersion: 'stv2',
+        developerPortalStatus: 'Disabled',
+        legacyPortalStatus: 'Disabled',
+      },
+    },
+    apimSubscription('master', 'Built-in all-access subscription', `${ids.apim}/`, { primaryKey: '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a', secondaryKey: 'a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9d' }, {
+      ownerId: `${ids.apim}/users/1`,
+    }),
     {
       id: ids.roleAssignment,
       name: N.roleAssignmentName,
@@ -159,55 +255,36 @@ export function playgroundResources(policyXml: string): ArmResource[] {
         principalId: N.apimPrincipalId,
         principalType: 'ServicePrincipal',
         scope: ids.openAiAccount,
+        createdOn: CREATED,
+        updatedOn: CREATED,
+        createdBy: LEARNER_PRINCIPAL_ID,
+        updatedBy: LEARNER_PRINCIPAL_ID,
       },
     },
-    {
-      id: ids.apim,
-      name: N.apimService,
-      type: 'Microsoft.ApiManagement/service',
-      location: N.location,
-      sku: { name: 'BasicV2', capacity: 1 },
-      identity: { type: 'SystemAssigned', principalId: N.apimPrincipalId, tenantId: N.tenantId },
-      properties: {
-        publisherEmail: 'apim-lab@example.com',
-        publisherName: 'Token monitoring lab',
-        provisioningState: 'Succeeded',
-        targetProvisioningState: '',
-        createdAtUtc: CREATED,
-        gatewayUrl,
-        virtualNetworkType: 'None',
-        publicNetworkAccess: 'Enabled',
-      },
-    },
+    ...apiOperations(),
     {
       id: ids.api,
       name: N.apiId,
       type: 'Microsoft.ApiManagement/service/apis',
       properties: {
-        displayName: 'Azure OpenAI',
-        description: 'Azure OpenAI inference API, imported from its OpenAPI document.',
         path: N.apiPath,
+        displayName: 'Azure OpenAI',
+        serviceUrl: openAiUrl,
         protocols: ['https'],
         subscriptionRequired: true,
         subscriptionKeyParameterNames: { header: 'api-key', query: 'api-key' },
         apiRevision: '1',
+        description: specInfo.description ?? '',
+        authenticationSettings: { oAuth2AuthenticationSettings: [], openidAuthenticationSettings: [] },
         isCurrent: true,
         type: 'http',
-        apiType: 'http',
       },
-    },
-    ...apiOperations(),
-    {
-      id: ids.apiPolicy,
-      name: 'policy',
-      type: 'Microsoft.ApiManagement/service/apis/policies',
-      properties: { format: 'rawxml', value: policyXml },
     },
     {
       id: ids.backend,
       name: N.backendId,
       type: 'Microsoft.ApiManagement/service/backends',
-      properties: { url: `${openAiEndpoint}openai`, protocol: 'http', description: 'Azure OpenAI' },
+      properties: { url: openAiUrl, protocol: 'http', description: 'Azure OpenAI', type: 'Single' },
     },
     {
       id: ids.logger,
@@ -216,11 +293,18 @@ export function playgroundResources(policyXml: string): ArmResource[] {
       properties: {
         loggerType: 'applicationInsights',
         description: 'Application Insights for token metrics',
-        credentials: { instrumentationKey: `{{Logger-Credentials--${N.loggerId}}}` },
+        credentials: { instrumentationKey: `{{${LOGGER_NAMED_VALUE}}}` },
         isBuffered: false,
         resourceId: ids.appInsights,
       },
       secrets: { instrumentationKey: N.instrumentationKey },
+    },
+    {
+      id: `${ids.apim}/namedValues/${LOGGER_NAMED_VALUE}`,
+      name: LOGGER_NAMED_VALUE,
+      type: 'Microsoft.ApiManagement/service/namedValues',
+      properties: { displayName: LOGGER_NAMED_VALUE, secret: true, tags: [] },
+      secrets: { value: N.instrumentationKey },
     },
     {
       id: ids.apiDiagnostic,
@@ -236,20 +320,12 @@ export function playgroundResources(policyXml: string): ArmResource[] {
         metrics: true,
       },
     },
-    ...SUBSCRIPTION_PRESETS.map(
-      (preset): ArmResource => ({
-        id: ids.subscription(preset.sid),
-        name: preset.sid,
-        type: 'Microsoft.ApiManagement/service/subscriptions',
-        properties: {
-          scope: `${ids.apim}${preset.scope}`,
-          displayName: preset.displayName,
-          state: 'active',
-          allowTracing: false,
-          createdDate: CREATED,
-        },
-        secrets: { primaryKey: preset.primaryKey, secondaryKey: preset.secondaryKey },
-      }),
-    ),
+    ...SUBSCRIPTION_PRESETS.map((preset) => apimSubscription(preset.sid, preset.displayName, preset.scope, preset)),
+    {
+      id: ids.apiPolicy,
+      name: 'policy',
+      type: 'Microsoft.ApiManagement/service/apis/policies',
+      properties: { value: policyXml, format: 'rawxml' },
+    },
   ];
 }

@@ -182,7 +182,9 @@ export function createPlaygroundSandbox(options: PlaygroundSandboxOptions = {}):
       async forward(url: string, req: SandboxRequest) {
         const target = splitModelUrl(url);
         if (target === undefined) throw new Error(`The playground has no backend at ${url}.`);
-        return model.handle(target.subdomain, { ...req, path: target.path, query: target.query });
+        const query = new URLSearchParams(req.query);
+        for (const [key, value] of target.query) query.set(key, value);
+        return model.handle(target.subdomain, { ...req, path: target.path, query });
       },
       managedIdentityToken: async (principalId: string, resource: string) => identity.issue(principalId, resource),
       now,
@@ -235,10 +237,7 @@ export function createPlaygroundSandbox(options: PlaygroundSandboxOptions = {}):
         resources.put({ ...diagnostic, properties: { ...diagnostic.properties, metrics: on } });
       } else if (key === 'customMetricsWithDimensions') {
         const component = resources.get(ids.appInsights)!;
-        const properties = { ...component.properties };
-        if (on) properties.CustomMetricsOptedInType = 'WithDimensions';
-        else delete properties.CustomMetricsOptedInType;
-        resources.put({ ...component, properties });
+        resources.put({ ...component, properties: { ...component.properties, CustomMetricsOptedInType: on ? 'WithDimensions' : 'WithoutDimensions' } });
       } else if (on) {
         resources.put(roleAssignment);
       } else {

@@ -9,6 +9,8 @@ export const PLAYGROUND_NAMES = {
   tenantId: '9e8d7c6b-5a49-4838-a271-605f4e3d2c1b',
   resourceGroup: 'lab-token-monitoring-rg',
   location: 'swedencentral',
+  /** API Management reports its location by display name. */
+  locationDisplayName: 'Sweden Central',
   apimService: 'lab-apim-3md9ub',
   apimPrincipalId: '3c2b1a09-f8e7-4d6c-b5a4-938271605f4e',
   apiId: 'openai',
