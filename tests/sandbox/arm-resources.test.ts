@@ -104,8 +104,10 @@ test('unknown routes and methods are refused plainly; a missing group is Resourc
 });
 
 test('the subscription answers with the sandbox tenant', async () => {
-  const sub = await t.raw('GET', `/subscriptions/${t.subscriptionId}?api-version=2022-12-01`);
+  const sub = await t.raw('GET', `/subscriptions/${t.subscriptionId}?api-version=2022-12-01`, { headers: { 'x-ms-client-request-id': 'trace-1' } });
   assert.equal(sub.status, 200);
+  assert.equal(sub.headers['x-ms-client-request-id'], 'trace-1');
+  assert.match(String(sub.headers['x-ms-request-id']), /^[0-9a-f-]{36}$/);
   assert.equal(sub.json.subscriptionId, t.subscriptionId);
   assert.equal(sub.json.state, 'Enabled');
 });

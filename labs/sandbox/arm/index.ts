@@ -3,6 +3,7 @@
  * route, checks the api-version, runs the handler, and turns every failure into ARM's error JSON
  * (an unexpected one into a 500 whose details go to the log only, never to the client).
  */
+import { randomUUID } from 'node:crypto';
 import type { SandboxRequest, SandboxResponse } from '../core/exchange.ts';
 import type { TokenService } from '../identity.ts';
 import { bearerToken } from '../identity.ts';
@@ -103,7 +104,20 @@ export function createArm(deps: ArmDeps): { handle(req: SandboxRequest): Promise
     return checked.principalId;
   }
 
+  /** Azure's tracing headers on every ARM answer (the client's request id echoed, a fresh correlation id). */
+  function withRequestIds(req: SandboxRequest, response: SandboxResponse): SandboxResponse {
+    const requestId = randomUUID();
+    const ids: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId };
+    const clientId = req.headers['x-ms-client-request-id'];
+    if (clientId !== undefined) ids['x-ms-client-request-id'] = clientId;
+    return { ...response, headers: { ...ids, ...response.headers } };
+  }
+
   async function handle(req: SandboxRequest): Promise<SandboxResponse> {
+    return withRequestIds(req, await answer(req));
+  }
+
+  async function answer(req: SandboxRequest): Promise<SandboxResponse> {
     try {
       const principalId = authenticate(req);
       const match = router.match(req);
