@@ -37,6 +37,8 @@ export interface Call {
   variables: Map<string, unknown>;
   /** The gateway's token-limit counters. */
   counters: TokenCounters;
+  /** Managed-identity tokens the gateway holds, by principal and resource, until they near expiry. */
+  identityTokens: Map<string, { token: string; until: number }>;
   /** The `context` object policy expressions see. */
   context: Record<string, unknown>;
   /** Run once the backend's token usage is known (or estimated, for streams). */

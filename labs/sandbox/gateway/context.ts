@@ -44,7 +44,8 @@ export function buildContext(call: Omit<Call, 'context'>): Record<string, unknow
   const { api, operation } = route;
   const subscription = caller?.subscription;
   const product = caller?.product;
-  const url = urlValue(call.gatewayUrl, call.request);
+  let url: Record<string, unknown> | undefined;
+  const lazyUrl = () => (url ??= urlValue(call.gatewayUrl, call.request));
   return {
     Api: {
       Id: api.name,
@@ -73,8 +74,12 @@ export function buildContext(call: Omit<Call, 'context'>): Record<string, unknow
       IpAddress: call.request.ip,
       MatchedParameters: route.parameters,
       Method: call.request.method,
-      OriginalUrl: url,
-      Url: url,
+      get OriginalUrl() {
+        return lazyUrl();
+      },
+      get Url() {
+        return lazyUrl();
+      },
     },
     RequestId: call.requestId,
     Response: null,

@@ -40,6 +40,7 @@ function newRequestId(): string {
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const counters = new TokenCounters();
+  const identityTokens = new Map<string, { token: string; until: number }>();
   const logged = new Set<string>();
   const logOnce = (message: string) => {
     if (logged.has(message)) return;
@@ -77,6 +78,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       response: undefined,
       variables: new Map<string, unknown>(),
       counters,
+      identityTokens,
       usageHandlers: [],
       lateHeaders: [],
       requestJson() {

@@ -55,9 +55,17 @@ function compileTemplate(urlTemplate: string): CompiledTemplate {
   return compiled;
 }
 
+/** Service ids by lower-case name, so a call does not scan every resource to find its service. */
+const serviceIds = new Map<string, string>();
+
 export function findService(resources: ResourceView, serviceName: string): ArmResource | undefined {
   const wanted = serviceName.toLowerCase();
-  return resources.ofType(SERVICE_TYPE).find((service) => service.name.toLowerCase() === wanted);
+  const knownId = serviceIds.get(wanted);
+  const known = knownId === undefined ? undefined : resources.get(knownId);
+  if (known) return known;
+  const found = resources.ofType(SERVICE_TYPE).find((service) => service.name.toLowerCase() === wanted);
+  if (found) serviceIds.set(wanted, found.id);
+  return found;
 }
 
 function apiPath(api: ArmResource): string {

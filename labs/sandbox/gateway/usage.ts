@@ -50,10 +50,28 @@ export function usageFrom(value: unknown): TokenUsage | undefined {
   return { promptTokens: prompt, completionTokens: completion, totalTokens: total, estimated: false };
 }
 
+/** The text of the top-level `"usage": {...}` object, found without parsing the whole answer. */
+function usageText(body: string): string | undefined {
+  const at = body.lastIndexOf('"usage"');
+  if (at < 0) return undefined;
+  const open = body.indexOf('{', at);
+  if (open < 0 || body.slice(at + 7, open).trim() !== ':') return undefined;
+  let depth = 0;
+  for (let i = open; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '"') {
+      for (i++; i < body.length && body[i] !== '"'; i++) if (body[i] === '\\') i++;
+    } else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return body.slice(open, i + 1);
+  }
+  return undefined;
+}
+
 /** Usage from a complete JSON response body (undefined for errors or bodies without usage). */
 export function usageFromBody(body: string): TokenUsage | undefined {
   try {
-    return usageFrom(JSON.parse(body));
+    const text = usageText(body);
+    return text === undefined ? usageFrom(JSON.parse(body)) : usageFrom({ usage: JSON.parse(text) });
   } catch {
     return undefined;
   }

@@ -6,6 +6,9 @@
 import { attribute, booleanAttribute } from '../values.ts';
 import { PolicyError, type PolicyHandler, type PolicyOutcome } from './handler.ts';
 
+/** Like API Management, the gateway reuses a token for a while instead of asking for one per call. */
+const TOKEN_REUSE_MS = 5 * 60_000;
+
 export const authenticationManagedIdentity: PolicyHandler = async (element, call): Promise<PolicyOutcome> => {
   const resource = attribute(call, element, 'resource') ?? '';
   const clientId = attribute(call, element, 'client-id');
@@ -16,7 +19,14 @@ export const authenticationManagedIdentity: PolicyHandler = async (element, call
     if (!identity.principalId || !/systemassigned/i.test(identity.type ?? '')) {
       throw new PolicyError('authentication-managed-identity', 'ManagedIdentityNotEnabled', 'The API Management service has no system-assigned managed identity: set identity.type to SystemAssigned on the service.');
     }
-    const token = await call.deps.managedIdentityToken(identity.principalId, resource);
+    const cacheKey = `${identity.principalId}\u0000${resource}`;
+    const cached = call.identityTokens.get(cacheKey);
+    const now = call.deps.now();
+    let token = cached && cached.until > now ? cached.token : undefined;
+    if (token === undefined) {
+      token = await call.deps.managedIdentityToken(identity.principalId, resource);
+      call.identityTokens.set(cacheKey, { token, until: now + TOKEN_REUSE_MS });
+    }
     const variable = element.attributes['output-token-variable-name'];
     if (variable) call.variables.set(variable, token);
     else call.request.headers.authorization = `Bearer ${token}`;
