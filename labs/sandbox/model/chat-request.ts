@@ -34,34 +34,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 type Checked<T> = { ok: true; value: T } | { ok: false; response: SandboxResponse };
 
-function integerParam(body: Record<string, unknown>, name: string, min: number, max: number): Checked<number | undefined> {
+/** A numeric parameter within [min, max]: an integer (`integer`) or any number (`decimal`). */
+function numericParam(body: Record<string, unknown>, name: string, kind: 'integer' | 'decimal', min: number, max: number): Checked<number | undefined> {
   const value = body[name];
   if (value === undefined || value === null) return { ok: true, value: undefined };
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    return { ok: false, response: invalidRequest(`Invalid type for '${name}': expected an integer, but got ${typeName(value)} instead.`, name, 'invalid_type') };
+  const valid = typeof value === 'number' && (kind === 'integer' ? Number.isInteger(value) : Number.isFinite(value));
+  if (!valid) {
+    const expected = kind === 'integer' ? 'an integer' : 'a number';
+    return { ok: false, response: invalidRequest(`Invalid type for '${name}': expected ${expected}, but got ${typeName(value)} instead.`, name, 'invalid_type') };
   }
-  if (value < min) {
-    return { ok: false, response: invalidRequest(`Invalid '${name}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`, name, 'integer_below_min_value') };
-  }
-  if (value > max) {
-    return { ok: false, response: invalidRequest(`Invalid '${name}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`, name, 'integer_above_max_value') };
+  const bound = value < min ? { side: 'below minimum', relation: '>=', limit: min, code: 'below_min_value' } : value > max ? { side: 'above maximum', relation: '<=', limit: max, code: 'above_max_value' } : undefined;
+  if (bound !== undefined) {
+    const message = `Invalid '${name}': ${kind} ${bound.side} value. Expected a value ${bound.relation} ${bound.limit}, but got ${value} instead.`;
+    return { ok: false, response: invalidRequest(message, name, `${kind}_${bound.code}`) };
   }
   return { ok: true, value };
-}
-
-function numberParam(body: Record<string, unknown>, name: string, min: number, max: number): Checked<undefined> {
-  const value = body[name];
-  if (value === undefined || value === null) return { ok: true, value: undefined };
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { ok: false, response: invalidRequest(`Invalid type for '${name}': expected a number, but got ${typeName(value)} instead.`, name, 'invalid_type') };
-  }
-  if (value < min) {
-    return { ok: false, response: invalidRequest(`Invalid '${name}': decimal below minimum value. Expected a value >= ${min}, but got ${value} instead.`, name, 'decimal_below_min_value') };
-  }
-  if (value > max) {
-    return { ok: false, response: invalidRequest(`Invalid '${name}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`, name, 'decimal_above_max_value') };
-  }
-  return { ok: true, value: undefined };
 }
 
 function checkMessages(value: unknown): Checked<ChatMessageInput[]> {
@@ -117,18 +104,18 @@ export function readChatRequest(body: unknown, model: DeployedModel): Checked<Ch
   if (model.reasoning && body.max_tokens !== undefined && body.max_tokens !== null) {
     return { ok: false, response: invalidRequest("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter') };
   }
-  const maxTokens = integerParam(body, 'max_tokens', 1, Number.MAX_SAFE_INTEGER);
+  const maxTokens = numericParam(body, 'max_tokens', 'integer', 1, Number.MAX_SAFE_INTEGER);
   if (!maxTokens.ok) return maxTokens;
-  const maxCompletionTokens = integerParam(body, 'max_completion_tokens', 1, Number.MAX_SAFE_INTEGER);
+  const maxCompletionTokens = numericParam(body, 'max_completion_tokens', 'integer', 1, Number.MAX_SAFE_INTEGER);
   if (!maxCompletionTokens.ok) return maxCompletionTokens;
-  const n = integerParam(body, 'n', 1, 128);
+  const n = numericParam(body, 'n', 'integer', 1, 128);
   if (!n.ok) return n;
-  const seed = integerParam(body, 'seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const seed = numericParam(body, 'seed', 'integer', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   if (!seed.ok) return seed;
   const stop = checkStop(body.stop);
   if (!stop.ok) return stop;
   for (const [name, min, max] of [['temperature', 0, 2], ['top_p', 0, 1], ['presence_penalty', -2, 2], ['frequency_penalty', -2, 2]] as const) {
-    const checked = numberParam(body, name, min, max);
+    const checked = numericParam(body, name, 'decimal', min, max);
     if (!checked.ok) return checked;
   }
   const format = isObject(body.response_format) ? body.response_format.type : undefined;
