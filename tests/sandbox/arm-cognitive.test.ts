@@ -99,6 +99,7 @@ test('a deleted account is soft-deleted: its name is held, it can be restored, t
   assert.equal(restored.properties?.endpoint, `${t.sandbox.url}/aoai/aoai-soft-1/`);
   assert.equal((await t.cognitive.deployments.get(rg, 'aoai-soft', 'chat')).name, 'chat');
   await t.cognitive.accounts.beginDeleteAndWait(rg, 'aoai-soft');
+  await t.cognitive.accounts.beginDeleteAndWait(rg, 'aoai-soft');
   await t.cognitive.deletedAccounts.beginPurgeAndWait('swedencentral', rg, 'aoai-soft');
   assert.equal((await armErrorOf(t.cognitive.deletedAccounts.get('swedencentral', rg, 'aoai-soft'))).statusCode, 404);
   const fresh = await t.cognitive.accounts.beginCreateAndWait(rg, 'aoai-soft', account('aoai-soft-1'));

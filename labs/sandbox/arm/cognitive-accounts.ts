@@ -146,7 +146,9 @@ function getAccount(ctx: ArmContext, p: RouteParams): SandboxResponse {
 }
 
 function deleteAccount(ctx: ArmContext, p: RouteParams): SandboxResponse {
-  const account = requireAccount(ctx, p);
+  const group = requireResourceGroup(ctx, p.subscriptionId, p.resourceGroupName);
+  const account = ctx.store.get(accountId(group, p.accountName));
+  if (account === undefined) return { status: 204, headers: {}, body: '' };
   return longRunningDelete(ctx, account.id, (state) => deleteTree(ctx, state, account.id));
 }
 
