@@ -28,7 +28,7 @@ function median(values: number[]): number {
 }
 
 export async function benchGateway(log: (message: string) => void = console.log): Promise<GatewayBench> {
-  const lab = await startGatewayLab({ capacity: 1_000_000 });
+  const lab = await startGatewayLab({ capacity: 100_000 });
   try {
     const path = '/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21';
     const targets = {
