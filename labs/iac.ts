@@ -72,6 +72,11 @@ await runLab(
     );
 
     out.heading('1. Resource group');
+    if (whatIfOnly && (await lab.find(() => clients.resources.resourceGroups.get(rg))) === undefined) {
+      out.info(`Resource group ${rg} does not exist yet: the deployment would create it and every resource of labs/${TEMPLATE_FILE}.`);
+      out.info('Nothing was deployed (--what-if). Run `npm run lab:iac` to deploy.');
+      return;
+    }
     await lab.ensure({
       what: `Resource group ${rg}`,
       read: () => clients.resources.resourceGroups.get(rg),
@@ -181,7 +186,8 @@ await runLab(
           reported.add(targetId);
           const label = shortResource(properties.targetResource?.resourceType ?? '', properties.targetResource?.resourceName ?? '');
           if (properties.provisioningState === 'Succeeded') {
-            const verb = properties.statusCode === 'Created' ? 'created' : 'in place (updated)';
+            const expected = changes.find((change) => change.resourceId?.toLowerCase() === targetId.toLowerCase())?.changeType;
+            const verb = expected === 'Create' || (expected === undefined && properties.statusCode === 'Created') ? 'created' : expected === 'NoChange' ? 'unchanged' : 'updated';
             out.info(`${pc.green('✔')} ${label}: ${verb}`);
           } else {
             const error = properties.statusMessage?.error;

@@ -111,6 +111,18 @@ export function subscriptionObject(scope: DeploymentScope): JsonValue {
   };
 }
 
+/** Variables being evaluated, per deployment (keyed by its variable cache), to catch circular references. */
+const evaluating = new WeakMap<Map<string, JsonValue>, Set<string>>();
+
+function variablesInProgress(cache: Map<string, JsonValue>): Set<string> {
+  let set = evaluating.get(cache);
+  if (set === undefined) {
+    set = new Set<string>();
+    evaluating.set(cache, set);
+  }
+  return set;
+}
+
 /** The pieces every evaluation context shares; `reference`/`list` differ between planning and running. */
 export function baseContext(
   scope: DeploymentScope,
@@ -120,7 +132,7 @@ export function baseContext(
   variableCache: Map<string, JsonValue>,
   overrides: Pick<FunctionContext, 'reference' | 'list'>,
 ): FunctionContext {
-  const inProgress = new Set<string>();
+  const inProgress = variablesInProgress(variableCache);
   const ctx: FunctionContext = {
     parameter: parameterValue,
     async variable(name) {
@@ -186,7 +198,6 @@ async function resolveParameters(
     );
   }
   const resolved: Record<string, { type: string; value: JsonValue }> = {};
-  const pending = new Set(Object.keys(definitions));
   const variableCache = new Map<string, JsonValue>();
   const parameterValue = (name: string): JsonValue => {
     const key = findKey(definitions, name);
@@ -195,7 +206,6 @@ async function resolveParameters(
     return resolved[key].value;
   };
   for (const [name, definition] of Object.entries(definitions)) {
-    pending.delete(name);
     const type = String(definition.type ?? '').toLowerCase();
     const check = PARAMETER_TYPES[type];
     if (check === undefined) throw new TemplateValidationError(`The template parameter '${name}' has the type '${definition.type}', which is not one of string, securestring, int, bool, object, secureObject, array`);
