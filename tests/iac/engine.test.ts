@@ -158,6 +158,16 @@ describe('resources and dependencies', () => {
     for (const key of ['type', 'apiVersion', 'name', 'comments', 'dependsOn']) assert.equal(key in body, false, key);
   });
 
+  it('evaluates a variable once even when resources deployed in parallel use it', async () => {
+    const { outcome, stored } = await run(
+      template([site('a', { tags: "[variables('tags')]" }), site('b', { tags: "[variables('tags')]" }), site('c', { tags: "[variables('tags')]" })], {
+        variables: { tags: { env: "[variables('envName')]" }, envName: 'dev' },
+      }),
+    );
+    assert.equal(outcome.provisioningState, 'Succeeded');
+    for (const name of ['a', 'b', 'c']) assert.deepEqual(stored.get(`${RG}/providers/Microsoft.Web/sites/${name}`)!.tags, { env: 'dev' });
+  });
+
   it('refuses a variable that refers to itself', async () => {
     const { outcome } = await run(template([site('a', { properties: { x: "[variables('loop')]" } })], { variables: { loop: "[variables('loop')]" } }));
     assert.equal(outcome.provisioningState, 'Failed');

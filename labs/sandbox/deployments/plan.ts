@@ -111,44 +111,32 @@ export function subscriptionObject(scope: DeploymentScope): JsonValue {
   };
 }
 
-/** Variables being evaluated, per deployment (keyed by its variable cache), to catch circular references. */
-const evaluating = new WeakMap<Map<string, JsonValue>, Set<string>>();
-
-function variablesInProgress(cache: Map<string, JsonValue>): Set<string> {
-  let set = evaluating.get(cache);
-  if (set === undefined) {
-    set = new Set<string>();
-    evaluating.set(cache, set);
-  }
-  return set;
-}
-
 /** The pieces every evaluation context shares; `reference`/`list` differ between planning and running. */
+export type VariableCache = Map<string, Promise<JsonValue>>;
+
 export function baseContext(
   scope: DeploymentScope,
   template: Template,
   parameterValue: (name: string) => JsonValue,
   copyIndex: number | undefined,
-  variableCache: Map<string, JsonValue>,
+  variableCache: VariableCache,
   overrides: Pick<FunctionContext, 'reference' | 'list'>,
+  /** The variables whose values are being computed, outermost first (to catch circular references). */
+  chain: string[] = [],
 ): FunctionContext {
-  const inProgress = variablesInProgress(variableCache);
   const ctx: FunctionContext = {
     parameter: parameterValue,
     async variable(name) {
       const key = Object.keys(template.variables ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
       if (key === undefined) throw new TemplateExpressionError(`The template variable '${name}' is not found. Please see https://aka.ms/arm-syntax-variables for usage details.`);
-      const cached = variableCache.get(key);
-      if (cached !== undefined) return cached;
-      if (inProgress.has(key)) throw new TemplateExpressionError(`The template variable '${key}' refers to itself (a circular reference).`);
-      inProgress.add(key);
-      try {
-        const value = await evaluateValue(template.variables![key], baseContext(scope, template, parameterValue, undefined, variableCache, overrides));
-        variableCache.set(key, value);
-        return value;
-      } finally {
-        inProgress.delete(key);
+      if (chain.includes(key)) throw new TemplateExpressionError(`The template variable '${key}' refers to itself (a circular reference: ${[...chain, key].join(' → ')}).`);
+      let pending = variableCache.get(key);
+      if (pending === undefined) {
+        pending = evaluateValue(template.variables![key], baseContext(scope, template, parameterValue, undefined, variableCache, overrides, [...chain, key]));
+        variableCache.set(key, pending);
+        pending.catch(() => variableCache.delete(key));
       }
+      return pending;
     },
     copyIndex(loopName) {
       if (copyIndex === undefined) throw new TemplateExpressionError(`The template function 'copyIndex' is not expected at this location${loopName ? ` (loop '${loopName}')` : ''}. It may only be used in a resource with a 'copy' property.`);
@@ -198,7 +186,7 @@ async function resolveParameters(
     );
   }
   const resolved: Record<string, { type: string; value: JsonValue }> = {};
-  const variableCache = new Map<string, JsonValue>();
+  const variableCache: VariableCache = new Map();
   const parameterValue = (name: string): JsonValue => {
     const key = findKey(definitions, name);
     if (key === undefined) throw new TemplateExpressionError(`The template parameter '${name}' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.`);
@@ -325,13 +313,15 @@ export async function planDeployment(template: Template, supplied: Record<string
   }
   if (template.resources !== undefined && !Array.isArray(template.resources)) throw new TemplateValidationError("The template 'resources' property must be an array");
   const unsupportedFunction = checkFunctionNames(template);
+  // The run fails before touching anything, so there is nothing to plan (and it may not be plannable).
+  if (unsupportedFunction !== undefined) return { scope, template, parameters: {}, resources: [], unsupportedFunction };
   const parameters = await resolveParameters(template, supplied, scope);
   const parameterValue = (name: string): JsonValue => {
     const key = findKey(parameters, name);
     if (key === undefined) throw new TemplateExpressionError(`The template parameter '${name}' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.`);
     return parameters[key].value;
   };
-  const variableCache = new Map<string, JsonValue>();
+  const variableCache: VariableCache = new Map();
   const planningContext = (copyIndex?: number) => baseContext(scope, template, parameterValue, copyIndex, variableCache, planningOverrides);
 
   const planned: PlannedResource[] = [];

@@ -7,7 +7,7 @@
 import { TemplateExpressionError } from './expression.ts';
 import { evaluateValue } from './evaluate.ts';
 import { typeName, type FunctionContext, type JsonValue } from './functions.ts';
-import { baseContext, NON_BODY_KEYS, type DeploymentPlan, type PlannedResource } from './plan.ts';
+import { baseContext, NON_BODY_KEYS, type DeploymentPlan, type PlannedResource, type VariableCache } from './plan.ts';
 
 export interface ArmErrorBody {
   code: string;
@@ -71,7 +71,7 @@ function resourceGroupOf(id: string): string {
 }
 
 /** The runtime context: `reference()` and `list*()` read real resources through the driver. */
-export function runtimeContext(plan: DeploymentPlan, driver: ResourceDriver, copyIndex: number | undefined, variableCache: Map<string, JsonValue>): FunctionContext {
+export function runtimeContext(plan: DeploymentPlan, driver: ResourceDriver, copyIndex: number | undefined, variableCache: VariableCache): FunctionContext {
   const parameterValue = (name: string): JsonValue => {
     const key = Object.keys(plan.parameters).find((k) => k.toLowerCase() === name.toLowerCase());
     if (key === undefined) throw new TemplateExpressionError(`The template parameter '${name}' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.`);
@@ -140,7 +140,7 @@ export function displayType(type: string): string {
   return lower.charAt(0).toUpperCase() + lower.slice(1);
 }
 
-async function evaluateOutputs(plan: DeploymentPlan, driver: ResourceDriver, variableCache: Map<string, JsonValue>): Promise<Record<string, { type: string; value: JsonValue }>> {
+async function evaluateOutputs(plan: DeploymentPlan, driver: ResourceDriver, variableCache: VariableCache): Promise<Record<string, { type: string; value: JsonValue }>> {
   const outputs: Record<string, { type: string; value: JsonValue }> = {};
   const ctx = runtimeContext(plan, driver, undefined, variableCache);
   for (const [name, definition] of Object.entries(plan.template.outputs ?? {})) {
@@ -176,7 +176,7 @@ export async function runDeployment(plan: DeploymentPlan, driver: ResourceDriver
       },
     };
   }
-  const variableCache = new Map<string, JsonValue>();
+  const variableCache: VariableCache = new Map();
   const succeeded = new Set<string>();
   const failed = new Map<string, ArmErrorBody>();
   const started = new Set<string>();
