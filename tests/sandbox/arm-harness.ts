@@ -46,8 +46,8 @@ export function tempStateDir(): string {
 
 export function httpsRaw(url: string, ca: string, method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const target = new URL(path, url);
-    const req = request(target, { method, ca, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
+    const base = new URL(url);
+    const req = request({ hostname: base.hostname, port: base.port, path, method, ca, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
