@@ -255,6 +255,22 @@ test('token metrics need a diagnostic with metrics: true and an Application Insi
   assert.equal(metricsNamed(serviceLevel.telemetry, 'Total Tokens').length, 1, 'the API-level diagnostic wins');
 });
 
+test('requests follow the diagnostic sampling; errors are kept with alwaysLog allErrors; metrics are never sampled', async () => {
+  const lab = createLab();
+  lab.setPolicy(withInbound(EMIT));
+  const diagnostic = lab.resources.get(`${API_ID}/diagnostics/applicationinsights`)!;
+  diagnostic.properties.sampling = { samplingType: 'fixed', percentage: 0 };
+  await lab.call();
+  await lab.call({ path: '/openai/deployments/no-such-deployment/chat/completions' });
+  const requests = lab.telemetry.filter((item) => item.kind === 'request');
+  assert.deepEqual(requests.map((item) => item.kind === 'request' && item.resultCode), ['404']);
+  assert.equal(metricsNamed(lab.telemetry, 'Total Tokens').length, 1);
+  diagnostic.properties.sampling = { samplingType: 'fixed', percentage: 50 };
+  for (let i = 0; i < 200; i++) await lab.call();
+  const sampled = lab.telemetry.filter((item) => item.kind === 'request').length - 1;
+  assert.ok(sampled > 60 && sampled < 140, `about half of 200 calls logged (${sampled})`);
+});
+
 test('no metrics for failed backend calls', async () => {
   const lab = createLab();
   lab.setPolicy(withInbound(EMIT));

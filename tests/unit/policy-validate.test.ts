@@ -100,6 +100,7 @@ test('Microsoft doc examples load as they are', () => {
   accepted(docsTokenQuota);
   accepted(aiGatewayLab);
   accepted(docsTokenLimitRate, 'product');
+  accepted(docsEmitTokenMetric.replace('namespace="AzureOpenAI"', 'namespace="AzureOpenAI" value="1"'));
   accepted(docsEmitTokenMetric, 'global');
   accepted(docsEmitTokenMetric, 'operation');
 });

@@ -9,6 +9,10 @@ import { resolveNamedValues } from './named-values.ts';
 export interface TelemetryTarget {
   instrumentationKey: string;
   metrics: boolean;
+  /** `sampling.percentage` of the diagnostic (requests only; custom metrics are never sampled). */
+  samplingPercentage: number;
+  /** `alwaysLog: allErrors`: failed calls are logged whatever the sampling. */
+  alwaysLogErrors: boolean;
 }
 
 export type TelemetryDecision = { target: TelemetryTarget } | { reason: string };
@@ -48,5 +52,14 @@ export function telemetryTarget(resources: ResourceView, service: ArmResource, a
   if (String(logger.properties.loggerType ?? '').toLowerCase() !== 'applicationinsights') return { reason: `the logger '${logger.name}' is not an Application Insights logger` };
   const instrumentationKey = instrumentationKeyOf(resources, service, logger);
   if (!instrumentationKey) return { reason: `the logger '${logger.name}' has no instrumentation key` };
-  return { target: { instrumentationKey, metrics: diagnostic.properties.metrics === true } };
+  const sampling = (diagnostic.properties.sampling ?? {}) as { percentage?: unknown };
+  const percentage = Number(sampling.percentage ?? 100);
+  return {
+    target: {
+      instrumentationKey,
+      metrics: diagnostic.properties.metrics === true,
+      samplingPercentage: Number.isFinite(percentage) ? Math.min(100, Math.max(0, percentage)) : 100,
+      alwaysLogErrors: diagnostic.properties.alwaysLog === 'allErrors',
+    },
+  };
 }

@@ -5,9 +5,19 @@
 import type { SandboxResponse } from '../core/exchange.ts';
 import type { Call } from './call.ts';
 
+/** A stable 0-99.99 bucket from the call's id, so sampling keeps a fixed share of calls. */
+function samplingBucket(requestId: string): number {
+  let hash = 0;
+  for (let i = 0; i < requestId.length; i++) hash = (hash * 31 + requestId.charCodeAt(i)) >>> 0;
+  return (hash % 10_000) / 100;
+}
+
 export function trackRequest(call: Call, response: SandboxResponse): void {
   const decision = call.telemetry();
   if ('reason' in decision) return;
+  const { samplingPercentage, alwaysLogErrors } = decision.target;
+  const kept = samplingPercentage >= 100 || samplingBucket(call.requestId) < samplingPercentage || (alwaysLogErrors && response.status >= 400);
+  if (!kept) return;
   const { api, operation, template } = call.route;
   const apiPath = String(api.properties.path ?? '').replace(/^\/+|\/+$/g, '');
   const context = call.context as { Request: { Url: { ToString(): string } } };

@@ -50,6 +50,8 @@ const setBody: ElementSpec = {
 };
 
 const tokenMetric: ElementSpec = { sections: ['inbound'], attributes: { namespace: LITERAL }, children: { dimension } };
+/** The older azure-openai reference also lists `value` (copied from emit-metric); Azure accepts it, the token counts ignore it. */
+const azureOpenAiTokenMetric: ElementSpec = { ...tokenMetric, attributes: { ...tokenMetric.attributes, value: { expression: true } } };
 const tokenLimit: ElementSpec = {
   sections: ['inbound'],
   attributes: {
@@ -104,7 +106,7 @@ export const ELEMENTS: Record<string, ElementSpec> = {
       otherwise: { sections: ALL, attributes: {}, policyContainer: true },
     },
   },
-  'azure-openai-emit-token-metric': tokenMetric,
+  'azure-openai-emit-token-metric': azureOpenAiTokenMetric,
   'llm-emit-token-metric': tokenMetric,
   'azure-openai-token-limit': tokenLimit,
   'llm-token-limit': tokenLimit,
