@@ -105,6 +105,36 @@ test('Microsoft doc examples load as they are', () => {
   accepted(docsEmitTokenMetric, 'operation');
 });
 
+test('the portal import wizard policy (with id attributes) and the emit-metric example load', () => {
+  accepted(`<policies>
+    <inbound>
+        <base />
+        <set-backend-service id="apim-generated-policy" backend-id="openai-openai-endpoint" />
+        <azure-openai-token-limit tokens-per-minute="1000" counter-key="@(context.Subscription.Id)" estimate-prompt-tokens="true" tokens-consumed-header-name="consumed-tokens" remaining-tokens-header-name="remaining-tokens" />
+        <azure-openai-emit-token-metric>
+            <dimension name="API ID" />
+            <dimension name="Client IP" value="@(context.Request.IpAddress)" />
+        </azure-openai-emit-token-metric>
+        <authentication-managed-identity resource="https://cognitiveservices.azure.com/" />
+    </inbound>
+    <backend><base /></backend>
+    <outbound><base /></outbound>
+    <on-error><base /></on-error>
+</policies>`);
+  accepted(`<policies>
+  <inbound>
+    <emit-metric name="Request" value="1" namespace="my-metrics"> 
+        <dimension name="User ID" /> 
+        <dimension name="Client IP" value="@(context.Request.IpAddress)" /> 
+        <dimension name="API ID" /> 
+    </emit-metric> 
+  </inbound>
+  <outbound>
+  </outbound>
+</policies>`);
+  assert.match(refusal('<policies><inbound><emit-metric name="n"><dimension id="x" name="API ID" /></emit-metric></inbound></policies>'), /'id' attribute is not allowed/);
+});
+
 test("the course's own policy files load", () => {
   const folder = new URL('../../labs/policies/', import.meta.url);
   const files = readdirSync(folder).filter((name) => name.endsWith('.xml'));

@@ -86,6 +86,8 @@ function checkSpecificRules(element: PolicyElement, problems: PolicyProblem[]): 
 
 function checkElement(element: PolicyElement, spec: ElementSpec, section: Section, problems: PolicyProblem[]): void {
   for (const [name, value] of Object.entries(element.attributes)) {
+    // Every policy statement may carry an `id` (the portal writes `id="apim-generated-policy"`).
+    if (name === 'id' && ELEMENTS[element.name] === spec) continue;
     const attributeSpec = spec.attributes[name];
     if (!attributeSpec) problems.push(problem(element, `the '${name}' attribute is not allowed here (allowed: ${Object.keys(spec.attributes).join(', ') || 'none'}).`));
     else checkAttribute(element, name, value, attributeSpec, problems);
