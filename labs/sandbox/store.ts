@@ -82,10 +82,26 @@ export function writeFileAtomic(path: string, text: string, mode = 0o600): void 
   }
 }
 
-/** Removes temporary files a crash may have left behind. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a crashed writer left behind. A temporary file of a live process (a
+ * running sandbox while `sandbox:env` reads the state) is left alone: it is about to be renamed.
+ */
 function removeLeftoverTemps(dir: string): void {
   for (const name of readdirSync(dir)) {
-    if (name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+    const writer = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+    if (!name.endsWith('.tmp')) continue;
+    const pid = writer === null ? undefined : Number(writer[1]);
+    if (pid !== undefined && pid !== process.pid && isAlive(pid)) continue;
+    rmSync(join(dir, name), { force: true });
   }
 }
 
