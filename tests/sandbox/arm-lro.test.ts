@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { armErrorOf, startTestSandbox, type TestSandbox } from './arm-harness.ts';
 
-const DELAY = 1500;
+const DELAY = 2500;
 let t: TestSandbox;
 const rg = 'rg-slow';
 before(async () => {
@@ -53,12 +53,15 @@ test('SDK pollers wait for the delay and return the finished resource', async ()
 
 test('a second deployment while the first is provisioning gets 409; deletes poll by Location', async () => {
   await t.cognitive.accounts.beginCreateAndWait(rg, 'aoai-slow', { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' }, properties: { customSubDomainName: 'aoai-slow-1' } }, { updateIntervalInMs: 100 });
-  const first = t.cognitive.deployments.beginCreateOrUpdateAndWait(rg, 'aoai-slow', 'one', { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: 'gpt-4o-mini' } } }, { updateIntervalInMs: 100 });
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const account = `/subscriptions/${t.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.CognitiveServices/accounts/aoai-slow`;
+  const first = await t.raw('PUT', `${account}/deployments/one?api-version=2025-09-01`, { body: { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: 'gpt-4o-mini' } } } });
+  assert.equal(first.status, 201);
+  assert.equal((await t.cognitive.deployments.get(rg, 'aoai-slow', 'one')).properties?.provisioningState, 'Creating');
   const second = await armErrorOf(t.cognitive.deployments.beginCreateOrUpdateAndWait(rg, 'aoai-slow', 'two', { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: 'gpt-4o' } } }));
   assert.equal(second.statusCode, 409);
   assert.equal(second.code, 'RequestConflict');
-  assert.equal((await first).properties?.provisioningState, 'Succeeded');
+  await new Promise((resolve) => setTimeout(resolve, DELAY + 50));
+  assert.equal((await t.cognitive.deployments.get(rg, 'aoai-slow', 'one')).properties?.provisioningState, 'Succeeded');
   const del = await t.raw('DELETE', `/subscriptions/${t.subscriptionId}/resourcegroups/${rg}?api-version=2025-04-01`);
   assert.equal(del.status, 202);
   assert.equal((await t.raw('GET', pathOf(del.headers.location))).status, 202);
