@@ -6,12 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchEngine } from './engine.ts';
 import { benchGateway } from './gateway.ts';
 
 const log = (message: string) => console.log(`• ${message}`);
 
 console.log('Gateway + policy + token metrics vs the model alone (one sandbox, model latency 0)');
 const gateway = await benchGateway(log);
+const engine = await benchEngine(log);
 console.log('\nKQL engine and telemetry store (a fresh process with a started sandbox)');
 const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./kql-in-sandbox.ts', import.meta.url))], { encoding: 'utf8' });
 const lines = child.stdout.trim().split('\n');
@@ -30,4 +32,4 @@ const targets: Array<[string, boolean]> = [
 ];
 console.log('\nTargets');
 for (const [line, met] of targets) console.log(`  ${met ? '✔' : '✘'} ${line}`);
-console.log(JSON.stringify({ ...gateway, ...kql }));
+console.log(JSON.stringify({ ...gateway, ...engine, ...kql }));
