@@ -43,7 +43,8 @@ export interface GatewayLab {
 export async function startGatewayLab(options: { capacity?: number; modelLatency?: { firstTokenMs: number; tokensPerSecond: number } } = {}): Promise<GatewayLab> {
   const t = await startTestSandbox({ modelLatency: options.modelLatency });
   const { Agent } = await import('undici');
-  const dispatcher = new Agent({ connect: { ca: t.ca }, connections: 128 });
+  // Generous timeouts: a loaded test machine may take seconds to finish 50 TLS handshakes at once.
+  const dispatcher = new Agent({ connect: { ca: t.ca, timeout: 120_000 }, connections: 128, headersTimeout: 300_000, bodyTimeout: 300_000 });
   const sub = t.subscriptionId;
   await t.resources.resourceGroups.createOrUpdate(GROUP, { location: LOCATION });
 
