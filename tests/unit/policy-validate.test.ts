@@ -196,6 +196,7 @@ test('unknown elements and elements out of their section are refused, naming ele
   assert.match(refusal('<policies><inbound /><inbound /></policies>'), /appears more than once/);
   assert.match(refusal('<policies><inbound><set-variable name="a" value="1"><value>x</value></set-variable></inbound></policies>'), /'value' is not allowed inside 'set-variable'/);
   assert.match(refusal('<policies><inbound><choose><when condition="@(true)"><base /></when></choose></inbound></policies>'), /'base' may appear only directly in a section/);
+  assert.match(refusal('<policies><inbound><choose><when condition="true"><set-variable name="a" value="1" /></when></choose></inbound></policies>'), /Error in element 'when' .* the condition must be a policy expression/);
 });
 
 test('attributes: unknown, missing, wrong values', () => {

@@ -77,6 +77,12 @@ function checkSpecificRules(element: PolicyElement, problems: PolicyProblem[]): 
       break;
     case 'choose':
       if (element.children.length === 0 || element.children[0].name !== 'when') problems.push(problem(element, "'choose' must start with at least one 'when'."));
+      for (const branch of element.children) {
+        const condition = branch.attributes.condition;
+        if (branch.name === 'when' && condition !== undefined && !isExpression(condition)) {
+          problems.push(problem(branch, `the condition must be a policy expression returning a bool, e.g. @(context.Request.Method == "POST"), not '${condition}'.`));
+        }
+      }
       if (element.children.findIndex((c) => c.name === 'otherwise') >= 0 && element.children[element.children.length - 1].name !== 'otherwise') {
         problems.push(problem(element, "'otherwise' must be the last element of 'choose'."));
       }
