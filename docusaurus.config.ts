@@ -104,7 +104,7 @@ const config: Config = {
           ],
         },
       ],
-      copyright: 'Course material and labs under the MIT License.',
+      copyright: 'An open course and lab kit: monitor LLM token consumption with Azure API Management.',
     },
     prism: {
       theme: prismLight,

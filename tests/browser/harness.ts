@@ -4,6 +4,7 @@
  * Chromium driven by playwright-core in a throw-away profile. No browser is ever downloaded.
  */
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
@@ -44,8 +45,13 @@ export interface ServedSite {
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** Serve like a production host: gzip text files and cache hashed assets for a year. */
+  production?: boolean;
+}
+
 /** Serves the production build on a free loopback port; fails clearly when there is no build. */
-export async function serveSiteBuild(root = SITE_BUILD_DIR): Promise<ServedSite> {
+export async function serveSiteBuild(root = SITE_BUILD_DIR, options: ServeOptions = {}): Promise<ServedSite> {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`There is no production build in ${root}. Run \`npm run build\` first (\`npm test\` builds before it tests).`);
   }
@@ -57,8 +63,18 @@ export async function serveSiteBuild(root = SITE_BUILD_DIR): Promise<ServedSite>
       response.end(existsSync(notFoundPage) ? readFileSync(notFoundPage) : 'Not found');
       return;
     }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES.get(extname(file)) ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
+    const type = CONTENT_TYPES.get(extname(file)) ?? 'application/octet-stream';
+    const body = readFileSync(file);
+    if (!options.production) {
+      response.writeHead(200, { 'content-type': type });
+      response.end(body);
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': type, 'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache' };
+    const gzip = /text|json|javascript|svg|xml/.test(type) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    if (gzip) headers['content-encoding'] = 'gzip';
+    response.writeHead(200, headers);
+    response.end(gzip ? gzipSync(body) : body);
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const address = server.address();
