@@ -23,6 +23,8 @@ export const TOKEN_METRICS_POLICY = readFileSync(new URL('../../labs/policies/op
 export interface GatewayLab {
   t: TestSandbox;
   gatewayUrl: string;
+  /** The ARM id of the `openai` API's policy. */
+  gatewayApiPolicyId: string;
   accountEndpoint: string;
   accountKey: string;
   subscriptionKey: string;
@@ -113,6 +115,7 @@ export async function startGatewayLab(options: { capacity?: number; modelLatency
   return {
     t,
     gatewayUrl: service.gatewayUrl!,
+    gatewayApiPolicyId: `${service.id}/apis/openai/policies/policy`,
     accountEndpoint: account.properties!.endpoint!,
     accountKey,
     subscriptionKey,

@@ -172,3 +172,15 @@ test('metrics only when every prerequisite holds: emit policy, diagnostic with m
   assert.equal(properties?.['User ID'], undefined, 'without "With dimensions" the dimensions are dropped');
   await lab.setWithDimensions(true);
 });
+
+test('saving a policy the gateway cannot run is refused by ARM with the element, line, column and expression', async () => {
+  const broken = TOKEN_METRICS_POLICY.replace('<dimension name="Client IP" value="@(context.Request.IpAddress)" />', '<dimension name="Body" value="@(context.Request.Body.As&lt;JObject&gt;()[&quot;user&quot;])" />');
+  const answer = await lab.t.raw('PUT', `${lab.gatewayApiPolicyId}?api-version=2024-05-01`, { body: { properties: { format: 'rawxml', value: broken } } });
+  assert.equal(answer.status, 400);
+  assert.equal(answer.json.error.code, 'ValidationError');
+  const [detail] = answer.json.error.details;
+  assert.match(detail.message, /^Error in element 'dimension' on line \d+, column \d+: the expression '@\(context\.Request\.Body\.As<JObject>\(\)\["user"\]\)' in attribute 'value' is not supported by the sandbox: 'Body' is not a supported member/);
+  const client = lab.client();
+  await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, max_tokens: 5 }, { headers: { 'x-user-id': 'after-refusal' } });
+  assert.equal((await tokensFor('after-refusal'))['Total Tokens'] > 0, true, 'the previous policy stays in force');
+});
