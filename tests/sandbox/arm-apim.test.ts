@@ -150,6 +150,7 @@ test('subscriptions default to submitted, keys come only from listSecrets, scope
   assert.equal(submitted.state, 'submitted');
   const active = await t.apim.subscription.createOrUpdate(rg, svc, 'sub-team-a', { scope: '/apis/openai', displayName: 'Team A', state: 'active' });
   assert.equal(active.state, 'active');
+  assert.equal(active.scope, scope, 'the scope is answered as its full resource id');
   assert.equal(active.primaryKey, undefined);
   const secrets = await t.apim.subscription.listSecrets(rg, svc, 'sub-team-a');
   assert.notEqual(secrets.primaryKey, secrets.secondaryKey);

@@ -25,6 +25,12 @@ function scopeTarget(service: { id: string }, scope: string): { kind: 'apis' | '
   return { kind: match[1].toLowerCase() as 'apis' | 'products', name: match[2] };
 }
 
+/** The scope as Azure answers it: the full resource id (the built-in `master` keeps `{service}/`). */
+function fullScope(serviceId: string, given: string, target: ReturnType<typeof scopeTarget>): string {
+  if (target === undefined || given.endsWith(`${serviceId}/`)) return given;
+  return target.kind === 'all' ? `${serviceId}/apis` : `${serviceId}/${target.kind}/${target.name}`;
+}
+
 function build(ctx: ArmContext, input: EntityInput): { properties: Json; secrets: Record<string, string> } {
   const p = input.properties;
   const previous = input.existing?.properties ?? {};
@@ -55,7 +61,7 @@ function build(ctx: ArmContext, input: EntityInput): { properties: Json; secrets
   const now = new Date(ctx.now()).toISOString();
   const properties: Json = {
     ...(p.ownerId !== undefined || previous.ownerId !== undefined ? { ownerId: p.ownerId ?? previous.ownerId } : {}),
-    scope: scope as string,
+    scope: fullScope(input.service.id, scope as string, target),
     displayName,
     state,
     createdDate: previous.createdDate ?? now,
