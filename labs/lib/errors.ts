@@ -98,6 +98,10 @@ export function explain(error: unknown, doing: string | undefined): string {
     return `The lab settings need fixing (in your environment or .env):\n${error.problems.map((problem) => `  • ${problem}`).join('\n')}`;
   }
   if (error instanceof PrerequisiteError || error instanceof LabCheckError) return error.message;
+  const argumentCode = (error as { code?: unknown })?.code;
+  if (typeof argumentCode === 'string' && argumentCode.startsWith('ERR_PARSE_ARGS')) {
+    return `${(error as Error).message}. Add --help after \`--\` (for example \`npm run lab:policy -- --help\`) to list this lab's options.`;
+  }
   const name = (error as { name?: string })?.name ?? '';
   if (name === 'AggregateAuthenticationError' || name === 'CredentialUnavailableError' || name === 'AuthenticationRequiredError') {
     return 'No Azure credential was found, so nothing could be sent to Azure. Sign in with `az login` (Azure CLI) or `azd auth login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal; to practise without Azure, unset AZURE_SUBSCRIPTION_ID (or set LAB_TARGET=sandbox) to use the local sandbox.';

@@ -39,9 +39,14 @@ export class SettingsError extends Error {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Loads `.env` (values already in the environment win) and validates every setting. */
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
-  loadDotenv({ path: resolve(repoRoot, '.env'), quiet: true, processEnv: env as Record<string, string> });
+/**
+ * Loads `.env` (values already in the environment win) and validates every setting.
+ * `envFile: false` skips the file (tests).
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, options: { envFile?: string | false } = {}): LabSettings {
+  if (options.envFile !== false) {
+    loadDotenv({ path: options.envFile ?? resolve(repoRoot, '.env'), quiet: true, processEnv: env as Record<string, string> });
+  }
   const problems: string[] = [];
   const value = (name: string, fallback: string): string => (env[name] ?? '').trim() || fallback;
 

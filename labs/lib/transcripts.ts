@@ -49,7 +49,9 @@ export function comparableTranscript(text: string): string {
     .replace(/\(\d+(\.\d+)? s\)/g, '(n s)')
     .replace(/\b\d{2}:\d{2}\b/g, 'hh:mm')
     .replace(/\b\S{4}•{8}/g, '••••••••••••')
-    .replace(/[ \t]+$/gm, '');
+    .replace(/─+/g, '─') // table widths follow the longest cell (e.g. a temporary folder's name)
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ $/gm, '');
 }
 
 export function readTranscript(step: string): string | undefined {
