@@ -1,115 +1,12 @@
 /**
- * What the playground's browser tests share: the production build served on 127.0.0.1 (the
- * way a static host serves it, `/page` → `page.html`), Debian's Chromium driven by
- * playwright-core, and helpers that edit the CodeMirror editors as a reader would.
+ * What the playground's browser tests add to the site's browser harness (the production build on
+ * 127.0.0.1, Debian's Chromium): opening the playground, editing its CodeMirror editors as a
+ * reader would, and waiting for responses and telemetry.
  */
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
-export const BUILD_DIR = resolve(process.env.PLAYGROUND_BUILD_DIR ?? 'build');
-export const CHROMIUM = '/usr/bin/chromium';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.xml': 'application/xml',
-  '.woff2': 'font/woff2',
-};
-
-/** The file a URL path maps to in the build, as a static host resolves it (or undefined). */
-function fileFor(urlPath: string): string | undefined {
-  const clean = normalize(decodeURIComponent(urlPath.split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
-  const base = join(BUILD_DIR, clean);
-  const candidates = [base, `${base}.html`, join(base, 'index.html')];
-  return candidates.find((candidate) => candidate.startsWith(BUILD_DIR) && existsSync(candidate) && statSync(candidate).isFile());
-}
-
-export interface StaticSite {
-  origin: string;
-  close(): Promise<void>;
-}
-
-/** Serves the production build on 127.0.0.1 on a free port. */
-export async function serveBuild(): Promise<StaticSite> {
-  if (!existsSync(join(BUILD_DIR, 'index.html'))) {
-    throw new Error(`No production build in ${BUILD_DIR}: run \`npm run build\` first (npm test does it for you).`);
-  }
-  const server: Server = createServer((req, res) => {
-    const file = fileFor(req.url ?? '/');
-    if (file === undefined) {
-      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(existsSync(join(BUILD_DIR, '404.html')) ? readFileSync(join(BUILD_DIR, '404.html')) : 'Not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('The static server has no port.');
-  return {
-    origin: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
-export interface Browser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
-
-/** Debian's Chromium, headless, in a fresh profile, allowed to use the clipboard. */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's browser with \`apt-get install -y chromium\` (.ci/run does it).`);
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'playground-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Collects console errors, failed requests and requests that leave 127.0.0.1. */
-export function watchPage(page: Page, origin: string): { errors: string[]; foreign: string[] } {
-  const seen = { errors: [] as string[], foreign: [] as string[] };
-  page.on('console', (message) => {
-    if (message.type() === 'error') seen.errors.push(message.text());
-  });
-  page.on('pageerror', (error) => seen.errors.push(error.message));
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) seen.foreign.push(url);
-  });
-  return seen;
-}
+export { SITE_BUILD_DIR as BUILD_DIR, launchSiteBrowser as launchBrowser, recordProblems, serveSiteBuild as serveBuild } from './harness.ts';
+export type { PageProblems, ServedSite as StaticSite, SiteBrowser as Browser } from './harness.ts';
 
 /** Opens a page and waits until the playground has loaded and applied its policy. */
 export async function openPlayground(page: Page, url: string): Promise<Locator> {

@@ -15,8 +15,9 @@ import {
   sendAndWait,
   serveBuild,
   settledMetricRows,
-  watchPage,
+  recordProblems,
   type Browser,
+  type PageProblems,
   type StaticSite,
 } from './playground-harness.ts';
 
@@ -59,13 +60,13 @@ describe('policy playground (production build, Chromium)', { timeout: 240_000 },
   let site: StaticSite;
   let browser: Browser;
   let page: Page;
-  let seen: { errors: string[]; foreign: string[] };
+  let seen: PageProblems;
 
   before(async () => {
     site = await serveBuild();
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    seen = watchPage(page, site.origin);
+    seen = recordProblems(page, site.origin);
     await openPlayground(page, `${site.origin}/playground`);
   });
 
@@ -231,7 +232,7 @@ describe('policy playground (production build, Chromium)', { timeout: 240_000 },
   });
 
   test('nothing left the page and nothing failed', () => {
-    assert.deepEqual(seen.foreign, []);
+    assert.deepEqual(seen.external, []);
     assert.deepEqual(seen.errors, []);
   });
 });

@@ -119,6 +119,7 @@ export default function Playground({ policy: policyFile = 'openai-api-token-metr
       const base: ResponseState = { sequence: sendId, status: answer.status, headers: answer.headers, pieces: [], done: false, firstByteMs };
       if (answer.stream === undefined) {
         setResponse({ ...base, pieces: [answer.body ?? ''], done: true, totalMs: firstByteMs });
+        setTelemetry(sandbox.telemetry());
       } else {
         setResponse(base);
         for await (const piece of answer.stream) {
@@ -127,6 +128,7 @@ export default function Playground({ policy: policyFile = 'openai-api-token-metr
         }
         const totalMs = Math.round(performance.now() - started);
         setResponse((current) => (current === null ? current : { ...current, done: true, totalMs }));
+        setTelemetry(sandbox.telemetry());
       }
     } finally {
       if (sendId === latestSend.current) setSending(false);

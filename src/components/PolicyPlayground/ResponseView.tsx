@@ -93,7 +93,7 @@ export default function ResponseView({ response }: { response: ResponseState | n
   const ok = response.status >= 200 && response.status < 300;
 
   return (
-    <div data-testid="playground-response" data-sequence={response.sequence} data-status={response.status} data-pieces={response.pieces.length} data-done={response.done}>
+    <div data-testid="playground-response" data-sequence={response.sequence} data-status={response.status} data-pieces={response.pieces.length} data-done={response.done} data-total-ms={response.totalMs}>
       <p className={styles.statusLine} role="status">
         <span className={ok ? styles.statusOk : styles.statusError} data-testid="playground-status">
           HTTP {response.status} {REASONS[response.status] ?? ''}

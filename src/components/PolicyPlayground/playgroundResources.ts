@@ -320,7 +320,8 @@ export function playgroundResources(policyXml: string): ArmResource[] {
         metrics: true,
       },
     },
-    ...SUBSCRIPTION_PRESETS.map((preset) => apimSubscription(preset.sid, preset.displayName, preset.scope, preset)),
+    // ARM answers with the scope as a full resource id, whichever short form was sent.
+    ...SUBSCRIPTION_PRESETS.map((preset) => apimSubscription(preset.sid, preset.displayName, `${ids.apim}${preset.scope}`, preset)),
     {
       id: ids.apiPolicy,
       name: 'policy',

@@ -142,11 +142,20 @@ export function createPlaygroundSandbox(options: PlaygroundSandboxOptions = {}):
   const ingestionDelayMs = options.ingestionDelayMs ?? PLAYGROUND_INGESTION_DELAY_MS;
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
-  const setTimer = options.setTimer ?? ((callback: () => void, ms: number) => setTimeout(callback, ms));
   const ip = options.ip ?? '127.0.0.1';
   const identity = pageIdentity();
+  const setTimer = options.setTimer ?? ((callback: () => void, ms: number) => setTimeout(callback, ms));
   const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((listener) => listener());
+  let notifyScheduled = false;
+  // One notification per turn of the event loop, however many items a call produced.
+  const notify = () => {
+    if (notifyScheduled) return;
+    notifyScheduled = true;
+    setTimer(() => {
+      notifyScheduled = false;
+      listeners.forEach((listener) => listener());
+    }, 0);
+  };
 
   let policyXml = '<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>';
   let resources = new MemoryResources(playgroundResources(policyXml));
