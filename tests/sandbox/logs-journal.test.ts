@@ -30,11 +30,14 @@ const count = (telemetry: ReturnType<typeof createTelemetry>, appId = 'app-1') =
   runKql('customMetrics | summarize n = count(), tokens = sum(valueSum)', telemetry.memory.appSource(appId), { now: NOW }).tables[0].rows[0];
 
 describe('telemetry journal and ingestion', () => {
-  test('a row is in the journal file as soon as track() returns, and on disk once flushed() resolves', async () => {
+  test('rows tracked together are written before any later code runs (before an answer can go out), and synced by flushed()', async () => {
     const dir = stateDir();
     const telemetry = createTelemetry({ resources: resourceView(fixtureResources()), stateDir: dir, ingestionDelayMs: 0, now: () => NOW });
+    const lines = () => readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).length;
     telemetry.sink.track(metric('key-1', 'alice', 7));
-    assert.equal(readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).length, 1);
+    telemetry.sink.track(metric('key-1', 'alice', 8));
+    await Promise.resolve();
+    assert.equal(lines(), 2);
     await telemetry.sink.flushed();
     await telemetry.close();
   });

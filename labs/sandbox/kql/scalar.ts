@@ -109,6 +109,17 @@ function compileAccess(expr: Expr & { kind: 'member' | 'index' }, scope: Scope):
     }, [target]);
   }
   const index = compileExpr(expr.index, scope);
+  if (index.constant && typeof index.constant.value === 'string' && !target.constant) {
+    // The common `customDimensions["User ID"]`: one property read per row.
+    const name = index.constant.value;
+    return {
+      type: 'dynamic',
+      fn: (row) => {
+        const value = read(row) as Record<string, unknown> | null;
+        return value !== null && typeof value === 'object' && !Array.isArray(value) ? value[name] ?? null : null;
+      },
+    };
+  }
   const key = index.fn;
   if (index.type !== 'string' && index.type !== 'long' && index.type !== 'int' && index.type !== 'dynamic') {
     throw semanticError(expr.index.pos, `A dynamic value is indexed with a string or a whole number, not a ${index.type}`);
@@ -521,6 +532,7 @@ function compileCall(call: Expr & { kind: 'call' }, scope: Scope): Compiled {
       const read = value.fn;
       const type = value.type;
       if (type === 'string') return value;
+      if (type === 'dynamic') return fold('string', (row) => dynamicToString(read(row)), [value]);
       return fold('string', (row) => valueToString(type, read(row)), [value]);
     }
     case 'toint':
