@@ -191,6 +191,7 @@ test('unknown elements and elements out of their section are refused, naming ele
   );
   assert.match(refusal('<policies><inbound><forward-request /></inbound></policies>'), /'forward-request' is not allowed in the 'inbound' section/);
   assert.match(refusal('<policies><inbound><rate-limit calls="5" renewal-period="60" /></inbound></policies>'), /Azure API Management policy that the local sandbox does not run/);
+  assert.match(refusal('<policies><outbound><set-body template="liquid">{{body.id}}</set-body></outbound></policies>'), /Liquid templates .* the local sandbox does not run them/);
   assert.match(refusal('<policy><inbound /></policy>'), /root element .* must be 'policies'/);
   assert.match(refusal('<policies><inbnd /></policies>'), /'inbnd' is not a policy section/);
   assert.match(refusal('<policies><inbound /><inbound /></policies>'), /appears more than once/);

@@ -75,6 +75,9 @@ function checkSpecificRules(element: PolicyElement, problems: PolicyProblem[]): 
     case 'emit-metric':
       checkDimensions(element, problems);
       break;
+    case 'set-body':
+      if (a.template === 'liquid') problems.push(problem(element, "Liquid templates (template=\"liquid\") are valid in Azure API Management but the local sandbox does not run them; use a policy expression instead."));
+      break;
     case 'choose':
       if (element.children.length === 0 || element.children[0].name !== 'when') problems.push(problem(element, "'choose' must start with at least one 'when'."));
       for (const branch of element.children) {
