@@ -231,6 +231,18 @@ describe('policy playground (production build, Chromium)', { timeout: 240_000 },
     assert.equal((await editorText(page, 'playground-policy-editor')).trim(), POLICY_FILE.trim());
   });
 
+  test('Copy as lab command gives shell lines that write the edited policy and apply it', async () => {
+    await reset(page);
+    const edited = POLICY_FILE.replace('<dimension name="API ID" />', '<dimension name="API ID" />\n            <dimension name="Operation ID" />');
+    await replaceEditorText(page, 'playground-policy-editor', edited);
+    await page.getByTestId('playground-copy-command').click();
+    await page.getByTestId('playground-notice').filter({ hasText: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(copied, /^cat > labs\/policies\/openai-api-token-metrics\.xml <<'POLICY_XML'$/m);
+    assert.ok(copied.includes(edited.trim()), 'the copied lines carry the edited policy');
+    assert.match(copied, /^npm run lab:policy$/m);
+  });
+
   test('nothing left the page and nothing failed', () => {
     assert.deepEqual(seen.external, []);
     assert.deepEqual(seen.errors, []);
