@@ -69,8 +69,21 @@ export function createMemoryTelemetry(options: MemoryTelemetryOptions): MemoryTe
     rows++;
   }
 
+  /** Instrumentation key → component id, checked against the resource on every use. */
+  const componentIds = new Map<string, string>();
+  function findComponent(key: string) {
+    const knownId = componentIds.get(key);
+    if (knownId !== undefined) {
+      const known = resources.get(knownId);
+      if (known && known.properties.InstrumentationKey === key) return known;
+    }
+    const found = componentByKey(resources, key);
+    if (found) componentIds.set(key, found.id);
+    return found;
+  }
+
   function track(item: TelemetryItem): void {
-    const component = componentByKey(resources, item.instrumentationKey);
+    const component = findComponent(item.instrumentationKey);
     if (!component) {
       warnOnce(`key:${item.instrumentationKey}`, `Telemetry for instrumentation key ${mask(item.instrumentationKey)} was dropped: no Application Insights component has that key (was it deleted?).`);
       return;
