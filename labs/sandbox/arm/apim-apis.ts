@@ -1,5 +1,6 @@
 /**
- * APIM APIs (`.../service/{svc}/apis/{apiId}`): PUT as a long-running operation, either a plain
+ * APIM APIs (`.../service/{svc}/apis/{apiId}`): PUT as a long-running operation (PATCH changes
+ * named properties at once), either a plain
  * definition or an import of an inline OpenAPI document that creates one operation per
  * `operationId` (a re-import replaces the operations); GET, list, DELETE (with operations,
  * policies and diagnostics). Also the API's operations (`.../apis/{apiId}/operations`).
@@ -11,7 +12,7 @@ import { checkIfMatch, entityRoutes, type EntityInput, pagedList } from './apim-
 import { apiIdOf, requireApi } from './apim-parents.ts';
 import { requireService } from './apim-service.ts';
 import type { ArmContext } from './context.ts';
-import { validationError, type ErrorDetail } from './errors.ts';
+import { entityNotFound, validationError, type ErrorDetail } from './errors.ts';
 import { asyncHeaders, recordOperation } from './lro.ts';
 import { checkName, nameRules } from './names.ts';
 import { checkImportFormat, type ImportedApi, importOpenApi } from './openapi-import.ts';
@@ -82,6 +83,8 @@ function putApi(ctx: ArmContext, p: RouteParams): SandboxResponse {
   const existing = ctx.store.get(id);
   checkIfMatch(ctx, existing);
   const requested = propertiesOf(readBody(ctx));
+  const patch = ctx.req.method === 'PATCH';
+  if (patch && existing === undefined) throw entityNotFound('Api');
   let imported: ImportedApi | undefined;
   if (requested.format !== undefined) {
     const format = String(requested.format);
@@ -104,8 +107,9 @@ function putApi(ctx: ArmContext, p: RouteParams): SandboxResponse {
       }
     }
     state.resources[resourceKey(api.id)] = api;
-    return recordOperation(ctx, state, api.id, 'put', 'InProgress');
+    return patch ? undefined : recordOperation(ctx, state, api.id, 'put', 'InProgress');
   });
+  if (op === undefined) return resourceResponse(200, api);
   return resourceResponse(existing === undefined ? 201 : 200, api, asyncHeaders(ctx, api.id, op));
 }
 
@@ -150,7 +154,7 @@ const base = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}
 
 export const apiRoutes: Route<ArmContext>[] = [
   { methods: ['GET'], pattern: base, versions: apimApi, handle: listApis },
-  { methods: ['PUT'], pattern: `${base}/{apiId}`, versions: apimApi, handle: putApi },
+  { methods: ['PUT', 'PATCH'], pattern: `${base}/{apiId}`, versions: apimApi, handle: putApi },
   { methods: ['GET', 'HEAD'], pattern: `${base}/{apiId}`, versions: apimApi, handle: getApi },
   { methods: ['DELETE'], pattern: `${base}/{apiId}`, versions: apimApi, handle: deleteApi },
   ...entityRoutes({

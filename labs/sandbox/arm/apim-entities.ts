@@ -1,6 +1,7 @@
 /**
  * The common life of an APIM child entity (backends, named values, subscriptions, loggers,
- * diagnostics, operations): PUT (create 201 / update 200, optional If-Match), GET, HEAD (entity
+ * diagnostics, operations): PUT (create 201 / update 200, optional If-Match), PATCH (change the
+ * named properties of an existing entity), GET, HEAD (entity
  * tag), list with `$top`/`$skip` paging, DELETE (204 when absent), and POST actions such as
  * `listSecrets`. Each entity kind supplies only its validation and shape.
  */
@@ -93,7 +94,11 @@ export function entityRoutes(spec: EntitySpec): Route<ArmContext>[] {
     checkName(p.entityId, spec.rule);
     checkIfMatch(ctx, found);
     const body = readBody(ctx);
-    const input: EntityInput = { name: p.entityId, body, properties: propertiesOf(body), existing: found, service, parent };
+    const patch = ctx.req.method === 'PATCH';
+    if (patch && found === undefined) throw entityNotFound(spec.label);
+    // PATCH changes only the properties it names; each kind's build keeps the entity's secrets.
+    const properties = patch ? { ...(found?.properties ?? {}), ...propertiesOf(body) } : propertiesOf(body);
+    const input: EntityInput = { name: p.entityId, body, properties, existing: found, service, parent };
     const built = spec.build(ctx, input);
     const resource: ArmResource = {
       id: found?.id ?? id,
@@ -109,7 +114,7 @@ export function entityRoutes(spec: EntitySpec): Route<ArmContext>[] {
       return spec.longRunning ? recordOperation(ctx, state, resource.id, 'put', 'InProgress') : undefined;
     });
     const status = found === undefined ? 201 : 200;
-    if (op === undefined) return resourceResponse(status, resource);
+    if (op === undefined || patch) return resourceResponse(status, resource);
     return resourceResponse(status, resource, asyncHeaders(ctx, resource.id, op));
   };
 
@@ -142,7 +147,7 @@ export function entityRoutes(spec: EntitySpec): Route<ArmContext>[] {
 
   const routes: Route<ArmContext>[] = [
     { methods: ['GET'], pattern: collection, versions: apimApi, handle: list },
-    { methods: ['PUT'], pattern: entity, versions: apimApi, handle: put },
+    { methods: ['PUT', 'PATCH'], pattern: entity, versions: apimApi, handle: put },
     { methods: ['GET', 'HEAD'], pattern: entity, versions: apimApi, handle: get },
     { methods: ['DELETE'], pattern: entity, versions: apimApi, handle: remove },
   ];
