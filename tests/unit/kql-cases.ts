@@ -122,4 +122,11 @@ export const KQL_CASES: KqlCase[] = [
   { name: 'request timespan: an interval', query: 'customMetrics | count', timespan: '2025-06-01T09:00:00Z/2025-06-01T10:30:00Z', rows: [[3]] },
   { name: 'request timespan: start and duration', query: 'AppMetrics | count', timespan: '2025-06-01T11:58:30Z/PT1M', rows: [[7]] },
   { name: 'semicolon at the end', query: 'customMetrics | count;', rows: [[12]] },
+  {
+    name: 'more string and null functions',
+    query: 'customMetrics | take 1 | project tolower(name), toupper(name), strlen(name), isnull(value), isnotnull(value), floor(value, 2), iif(value > 0, "yes", "no")',
+    rows: [['prompt tokens', 'PROMPT TOKENS', 13, false, true, 0, 'yes']],
+  },
+  { name: 'distinct of several columns, and of all columns', query: 'customMetrics | project name, value | where value > 15 | distinct * | order by value asc', rows: [['Completion Tokens', 20], ['Total Tokens', 20], ['Total Tokens', 30]] },
+  { name: 'a dynamic value in arithmetic and comparisons', query: 'customMetrics | take 1 | extend d = dynamic({"n": 4, "s": "x"}) | project a = d.n + 1, b = d.n * 2.5, c = d.n > 3, e = d.s == "x", f = d.n in (4, 5)', rows: [[5, 10, true, true, true]] },
 ];
