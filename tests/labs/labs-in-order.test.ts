@@ -139,6 +139,19 @@ describe('the labs, in lesson order, on the sandbox', { concurrency: false }, ()
     assert.equal(lab.state().traffic.length, 14);
   });
 
+  test('lab:policy --policy llm switches to llm-emit-token-metric, and back without the flag', async () => {
+    const { box, names } = lab;
+    const readPolicy = async () => (await box.apim.apiPolicy.listByApi(names.resourceGroup, names.apim, names.api)).value?.[0]?.value ?? '';
+    const llm = await lab.run('policy', ['--policy', 'llm']);
+    assert.equal(llm.code, 0, shown(llm));
+    assert.match(llm.output, /policies\/llm-emit-token-metric\.xml\): updated/);
+    assert.match(await readPolicy(), /<llm-emit-token-metric namespace="AzureOpenAI">/);
+    const back = await lab.run('policy');
+    assert.equal(back.code, 0, shown(back));
+    assert.match(back.output, /policies\/openai-api-token-metrics\.xml\): updated/);
+    assert.match(await readPolicy(), /<azure-openai-emit-token-metric namespace="AzureOpenAI">/);
+  });
+
   test('lab:cleanup deletes and purges everything, and a second cleanup has nothing to do', async () => {
     const { box, names } = lab;
     const run = await lab.run('cleanup');
