@@ -54,21 +54,20 @@ export const tokenLimit: PolicyHandler = async (element, call): Promise<PolicyOu
   };
   const retryHeader = names['retry-after-header-name'] ?? 'Retry-After';
 
+  const refuse = (window: Window, remainingVariable: string | undefined, remaining: number | undefined, answer: typeof tokenLimitExceeded): PolicyOutcome => {
+    const retryAfter = Math.max(1, Math.ceil((window.end - now) / 1000));
+    setVariable(names['retry-after-variable-name'], retryAfter);
+    setVariable(remainingVariable, remaining);
+    call.response = answer(retryAfter, retryHeader);
+    return 'stop';
+  };
   const minute = minuteWindow();
   if (minute && limits.tokensPerMinute !== undefined && over(minute, limits.tokensPerMinute, estimate)) {
-    const retryAfter = Math.max(1, Math.ceil((minute.end - now) / 1000));
-    setVariable(names['retry-after-variable-name'], retryAfter);
-    setVariable(names['remaining-tokens-variable-name'], remainingMinute());
-    call.response = tokenLimitExceeded(retryAfter, retryHeader);
-    return 'stop';
+    return refuse(minute, names['remaining-tokens-variable-name'], remainingMinute(), tokenLimitExceeded);
   }
   const quota = quotaWindow();
   if (quota && limits.quota !== undefined && over(quota, limits.quota, estimate)) {
-    const retryAfter = Math.max(1, Math.ceil((quota.end - now) / 1000));
-    setVariable(names['retry-after-variable-name'], retryAfter);
-    setVariable(names['remaining-quota-tokens-variable-name'], remainingQuota());
-    call.response = tokenQuotaExceeded(retryAfter, retryHeader);
-    return 'stop';
+    return refuse(quota, names['remaining-quota-tokens-variable-name'], remainingQuota(), tokenQuotaExceeded);
   }
 
   if (minute) minute.used += estimate;
