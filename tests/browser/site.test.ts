@@ -161,7 +161,7 @@ test('a screenshot of the core lesson is saved under test-results/', async () =>
   const { page } = await open(CORE);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, 'core-lesson.png');
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, timeout: 120_000 });
   assert.ok(existsSync(file));
   await page.close();
 });

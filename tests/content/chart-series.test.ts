@@ -3,7 +3,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shortTime, toChartData } from '../../src/components/TokenChart/series.ts';
+import { shortTime, toChartData, userTotals } from '../../src/components/TokenChart/series.ts';
 
 test('long rows from tokens-over-time.kql become one row per minute and one column per subscription', () => {
   const data = toChartData([
@@ -40,4 +40,10 @@ test('nothing drawable gives no chart', () => {
 test('axis labels are UTC hours and minutes', () => {
   assert.equal(shortTime('2026-01-01T09:05:00Z'), '09:05');
   assert.equal(shortTime('not a time'), 'not a time');
+});
+
+test('per-user totals saved next to the series are read, malformed rows skipped', () => {
+  const rows = userTotals({ totals: [{ subscription: 'chat-app', user: 'ana', calls: 2, prompt: 67, completion: 106, total: 173 }, { user: 'nobody' }, 'junk'] });
+  assert.deepEqual(rows, [{ subscription: 'chat-app', user: 'ana', calls: 2, prompt: 67, completion: 106, total: 173 }]);
+  assert.deepEqual(userTotals([{ time: 'x' }]), []);
 });

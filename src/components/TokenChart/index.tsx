@@ -5,7 +5,7 @@
  */
 import React, { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react';
 import { metricsSeries } from '@site/src/data/labFiles.ts';
-import { shortTime, toChartData } from './series.ts';
+import { shortTime, toChartData, userTotals } from './series.ts';
 import styles from './styles.module.css';
 
 const Chart = lazy(() => import('./Chart.tsx'));
@@ -38,6 +38,7 @@ export default function TokenChart({ title = 'Total tokens per APIM subscription
   const [ref, seen] = useSeenOnce<HTMLDivElement>();
   if (!data) return null;
   const grandTotal = Object.values(data.totals).reduce((sum, value) => sum + value, 0);
+  const perUser = userTotals(metricsSeries);
   return (
     <figure className={styles.figure} data-token-chart>
       <figcaption className={styles.caption}>{title} (from a captured lab:metrics run)</figcaption>
@@ -68,6 +69,33 @@ export default function TokenChart({ title = 'Total tokens per APIM subscription
           ))}
         </tbody>
       </table>
+      {perUser.length > 0 && (
+        <table className={styles.table}>
+          <caption className={styles.tableCaption}>Tokens per app and user in the same run, as lab:metrics printed them.</caption>
+          <thead>
+            <tr>
+              <th scope="col">Subscription (app)</th>
+              <th scope="col">User</th>
+              <th scope="col">Calls</th>
+              <th scope="col">Prompt</th>
+              <th scope="col">Completion</th>
+              <th scope="col">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {perUser.map((row) => (
+              <tr key={`${row.subscription}/${row.user}`}>
+                <th scope="row">{row.subscription}</th>
+                <td>{row.user}</td>
+                <td>{row.calls}</td>
+                <td>{row.prompt.toLocaleString('en-US')}</td>
+                <td>{row.completion.toLocaleString('en-US')}</td>
+                <td>{row.total.toLocaleString('en-US')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </figure>
   );
 }

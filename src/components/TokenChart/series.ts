@@ -96,3 +96,25 @@ export function shortTime(time: string): string {
   const parsed = new Date(time);
   return Number.isNaN(parsed.getTime()) ? time : parsed.toISOString().slice(11, 16);
 }
+
+/** One row of the per-app, per-user totals a `lab:metrics` run saves next to its series. */
+export interface UserTotal {
+  subscription: string;
+  user: string;
+  calls: number;
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+/** The `totals` list of a captured series, when it has one; rows without numbers are skipped. */
+export function userTotals(raw: unknown): UserTotal[] {
+  const list = isItem(raw) && Array.isArray(raw.totals) ? (raw.totals as unknown[]) : [];
+  return list.flatMap((entry) => {
+    if (!isItem(entry)) return [];
+    const { subscription, user, calls, prompt, completion, total } = entry;
+    if (typeof subscription !== 'string' || typeof total !== 'number') return [];
+    const number = (value: unknown) => (typeof value === 'number' ? value : 0);
+    return [{ subscription, user: typeof user === 'string' ? user : '', calls: number(calls), prompt: number(prompt), completion: number(completion), total }];
+  });
+}
