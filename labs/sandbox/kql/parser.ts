@@ -91,11 +91,7 @@ class Parser {
     const operators: Operator[] = [];
     while (this.isPunct(this.lexer.peek(), '|')) {
       this.lexer.next();
-      const operator = this.parseOperator();
-      if (operators.length > 0 && operators[operators.length - 1].kind === 'render') {
-        throw this.syntax(this.tokenAt(operator.pos), '`render` must be the last operator of the query');
-      }
-      operators.push(operator);
+      operators.push(this.parseOperator());
     }
     return { source, operators };
   }
@@ -585,10 +581,6 @@ class Parser {
 
   private pos(token: Token): Pos {
     return { offset: token.offset, line: token.line, column: token.column, text: token.text };
-  }
-
-  private tokenAt(pos: Pos): Token {
-    return { kind: 'ident', text: pos.text, offset: pos.offset, line: pos.line, column: pos.column };
   }
 
   private syntax(token: Token, what: string): KqlError {
