@@ -3,6 +3,7 @@
  * code, and the likely fix. Stack traces only with `--verbose`.
  */
 import { isRestError } from '@azure/core-rest-pipeline';
+import { APIError } from 'openai';
 import { SettingsError } from './settings.ts';
 
 /** A step needs something an earlier step creates. */
@@ -92,6 +93,24 @@ function networkProblem(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Advice for an error a call through the APIM gateway (openai client) got back. */
+function gatewayFix(error: APIError): string | undefined {
+  const text = `${String(error.code ?? '')} ${error.message}`;
+  if (error.status === 401 && /subscription key/i.test(text)) {
+    return 'API Management refused the subscription key: the subscriptions must exist and be active. Run `npm run lab:import-api` again.';
+  }
+  if (error.status === 401) {
+    return 'Azure OpenAI refused the token API Management sent with its managed identity. The role "Cognitive Services OpenAI User" from lab:setup can take up to 5 minutes to apply on Azure: wait and run the lab again (or run `npm run lab:setup` again if the role is missing).';
+  }
+  if (error.status === 404 && /DeploymentNotFound/i.test(text)) {
+    return 'The model deployment does not exist (yet). Run `npm run lab:setup`; a new deployment can take a few minutes to answer on Azure.';
+  }
+  if (error.status === 404) {
+    return 'The gateway found no API operation for this URL: the API must be imported under the path "openai". Run `npm run lab:import-api` again.';
+  }
+  return undefined;
+}
+
 /** One paragraph explaining `error` while performing `doing`. */
 export function explain(error: unknown, doing: string | undefined): string {
   if (error instanceof SettingsError) {
@@ -113,7 +132,7 @@ export function explain(error: unknown, doing: string | undefined): string {
   const what = doing ? `Failed while ${doing}` : 'The lab failed';
   const code = facts.code ? ` Azure answered ${facts.status ?? ''} ${facts.code}`.replace('  ', ' ') : facts.status ? ` Azure answered HTTP ${facts.status}` : '';
   const details = detailsOf(error);
-  const fix = fixFor(facts);
+  const fix = (error instanceof APIError ? gatewayFix(error) : undefined) ?? fixFor(facts);
   const isAzure = isRestError(error) || facts.status !== undefined;
   return [
     `${what}.${code}${code ? ':' : ''} ${facts.message || '(no message)'}${details}`,
