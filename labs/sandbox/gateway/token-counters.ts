@@ -37,6 +37,14 @@ export function quotaWindowBounds(period: QuotaPeriod, now: number): { start: nu
   }
 }
 
+/** Past this many counters, windows that have ended are dropped (keys such as client IPs add up). */
+const PRUNE_ABOVE = 10_000;
+
+function prune(windows: Map<string, Window>, now: number): void {
+  if (windows.size <= PRUNE_ABOVE) return;
+  for (const [key, window] of windows) if (now >= window.end) windows.delete(key);
+}
+
 export class TokenCounters {
   private readonly minutes = new Map<string, Window>();
   private readonly quotas = new Map<string, Window>();
@@ -45,6 +53,7 @@ export class TokenCounters {
   minute(key: string, now: number): Window {
     let window = this.minutes.get(key);
     if (!window || now >= window.end) {
+      prune(this.minutes, now);
       window = { start: now, end: now + MINUTE, used: 0 };
       this.minutes.set(key, window);
     }
@@ -55,6 +64,7 @@ export class TokenCounters {
     const mapKey = `${period}\u0000${key}`;
     let window = this.quotas.get(mapKey);
     if (!window || now >= window.end) {
+      prune(this.quotas, now);
       window = { ...quotaWindowBounds(period, now), used: 0 };
       this.quotas.set(mapKey, window);
     }
