@@ -109,3 +109,17 @@ test('streamed calls always estimate the prompt and are settled with the streame
   const remaining = Number(next.headers['x-remaining']);
   assert.ok(remaining <= 1000 - usage.total_tokens - promptEstimate, 'the streamed call was settled with more than its prompt');
 });
+
+test('quota periods are fixed UTC calendar windows', async () => {
+  const { quotaWindowBounds } = await import('../../labs/sandbox/gateway/token-counters.ts');
+  const at = Date.UTC(2026, 1, 18, 13, 45, 10); // Wednesday 18 February 2026
+  const iso = (period: Parameters<typeof quotaWindowBounds>[0]) => {
+    const { start, end } = quotaWindowBounds(period, at);
+    return [new Date(start).toISOString(), new Date(end).toISOString()];
+  };
+  assert.deepEqual(iso('Hourly'), ['2026-02-18T13:00:00.000Z', '2026-02-18T14:00:00.000Z']);
+  assert.deepEqual(iso('Daily'), ['2026-02-18T00:00:00.000Z', '2026-02-19T00:00:00.000Z']);
+  assert.deepEqual(iso('Weekly'), ['2026-02-16T00:00:00.000Z', '2026-02-23T00:00:00.000Z']);
+  assert.deepEqual(iso('Monthly'), ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']);
+  assert.deepEqual(iso('Yearly'), ['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+});
