@@ -99,10 +99,14 @@ export default function Playground({ policy: policyFile = 'openai-api-token-metr
 
   useEffect(() => sandbox.subscribe(() => setTelemetry(sandbox.telemetry())), [sandbox]);
 
-  const onPolicyChange = (text: string) => {
-    setPolicyText(text);
-    writeStored(`policy:${policyFile}`, text === policyFileText(policyFile) ? null : text);
-  };
+  const onPolicyChange = useCallback(
+    (text: string) => {
+      setPolicyText(text);
+      writeStored(`policy:${policyFile}`, text === policyFileText(policyFile) ? null : text);
+    },
+    [policyFile],
+  );
+  const saveEdited = useCallback(() => savePolicy(policyText), [savePolicy, policyText]);
 
   const onSend = async () => {
     if (policyText !== savedText && !savePolicy(policyText)) {
@@ -144,11 +148,11 @@ export default function Playground({ policy: policyFile = 'openai-api-token-metr
     setQueryOutcome(sandbox.query(queryText));
   }, [sandbox, queryText]);
 
-  const onQueryFile = (file: QueryFile) => {
+  const onQueryFile = useCallback((file: QueryFile) => {
     setQueryFile(file);
     setQueryText(queryFileText(file));
     setQueryOutcome(null);
-  };
+  }, []);
 
   const onReset = () => {
     latestSend.current += 1;
@@ -206,11 +210,11 @@ export default function Playground({ policy: policyFile = 'openai-api-token-metr
             language="xml"
             label="API policy XML"
             error={policyError?.position ?? null}
-            onSubmit={() => savePolicy(policyText)}
+            onSubmit={saveEdited}
             testId="playground-policy-editor"
           />
           <p className={styles.actions}>
-            <button type="button" className="button button--secondary" onClick={() => savePolicy(policyText)} data-testid="playground-save">
+            <button type="button" className="button button--secondary" onClick={saveEdited} data-testid="playground-save">
               Save policy
             </button>
             <span className={styles.muted} data-testid="playground-policy-state">

@@ -21,7 +21,7 @@ interface Props {
   outcome: QueryOutcome | null;
 }
 
-export default function QueryPanel({ query, onQueryChange, file, onFileChange, onRun, outcome }: Props): ReactNode {
+function QueryPanel({ query, onQueryChange, file, onFileChange, onRun, outcome }: Props): ReactNode {
   return (
     <div>
       <div className={styles.row}>
@@ -66,3 +66,6 @@ export default function QueryPanel({ query, onQueryChange, file, onFileChange, o
     </div>
   );
 }
+
+/** Re-renders only when its own inputs change, not on every streamed piece of a response. */
+export default React.memo(QueryPanel);

@@ -13,7 +13,7 @@ interface Props {
   ingestionDelayMs: number;
 }
 
-export default function TelemetryPanel({ telemetry, ingestionDelayMs }: Props): ReactNode {
+function TelemetryPanel({ telemetry, ingestionDelayMs }: Props): ReactNode {
   return (
     <div data-testid="playground-telemetry" data-metric-rows={telemetry.metrics.rows.length} data-pending={telemetry.pending}>
       <p className={styles.muted} aria-live="polite">
@@ -35,3 +35,6 @@ export default function TelemetryPanel({ telemetry, ingestionDelayMs }: Props): 
     </div>
   );
 }
+
+/** Re-renders only when its own inputs change, not on every streamed piece of a response. */
+export default React.memo(TelemetryPanel);

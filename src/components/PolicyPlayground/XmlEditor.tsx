@@ -58,7 +58,7 @@ interface Props {
   testId?: string;
 }
 
-export default function XmlEditor({ value, onChange, language, label, error, minHeight = '12rem', onSubmit, testId }: Props): ReactNode {
+function XmlEditor({ value, onChange, language, label, error, minHeight = '12rem', onSubmit, testId }: Props): ReactNode {
   const { colorMode } = useColorMode();
   const viewRef = useRef<EditorView | null>(null);
   const submitRef = useRef(onSubmit);
@@ -105,3 +105,6 @@ export default function XmlEditor({ value, onChange, language, label, error, min
     </div>
   );
 }
+
+/** Re-renders only when its own inputs change, not on every streamed piece of a response. */
+export default React.memo(XmlEditor);
