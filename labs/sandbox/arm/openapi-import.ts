@@ -6,12 +6,9 @@
  * leaves them out. Link formats need the internet, which the sandbox does not use: they get a clear
  * error naming the inline alternative.
  */
-import { createRequire } from 'node:module';
+import { load as loadYaml } from 'js-yaml';
 import { validationError } from './errors.ts';
 import type { Json } from './shape.ts';
-
-// js-yaml ships without type declarations; this is the one function used.
-const { load: loadYaml } = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 
 export interface ImportedOperation {
   name: string;
