@@ -120,13 +120,24 @@ function updateDeployment(ctx: ArmContext, id: string, change: (resource: ArmRes
   });
 }
 
+const STATUS_LEASE_MS = 30_000;
+const INTERRUPTED = { code: 'DeploymentInterrupted', message: 'The sandbox stopped while this deployment was running. Deploy again: resources that were created are updated in place.' };
+
+function renewLease(ctx: ArmContext, operationId: string): void {
+  ctx.store.update((state) => {
+    const record = state.operations[operationId];
+    if (record !== undefined) record.doneAt = ctx.now() + STATUS_LEASE_MS;
+  });
+}
+
 function finishOperationRecord(ctx: ArmContext, operationId: string, outcome: DeploymentOutcome): void {
   ctx.store.update((state) => {
-    const record = state.operations[operationId.toLowerCase()] ?? state.operations[operationId];
+    const record = state.operations[operationId];
     if (record === undefined) return;
     record.doneAt = ctx.now();
     record.status = outcome.provisioningState;
     if (outcome.error !== undefined) record.error = { code: outcome.error.code, message: outcome.error.message };
+    else delete record.error;
   });
 }
 
@@ -228,7 +239,7 @@ function requireDeployment(ctx: ArmContext, p: RouteParams): ArmResource {
 /** A deployment left running by a sandbox that stopped can never finish: report it as failed. */
 function settleInterrupted(ctx: ArmContext, deployment: ArmResource, active: Set<string>): ArmResource {
   if (!RUNNING_STATES.has(String(deployment.properties.provisioningState)) || active.has(resourceKey(deployment.id))) return deployment;
-  const error = { code: 'DeploymentInterrupted', message: 'The sandbox stopped while this deployment was running. Deploy again: resources that were created are updated in place.' };
+  const error = INTERRUPTED;
   updateDeployment(ctx, deployment.id, (resource) => {
     resource.properties.provisioningState = 'Failed';
     resource.properties.error = error;
@@ -257,7 +268,9 @@ export function deploymentRoutes(deps: DeploymentRouteDeps, versions: ApiVersion
         throw new ArmError(409, 'DeploymentActive', `Unable to edit or replace deployment '${p.deploymentName}': previous deployment from '${String(existing.properties.timestamp)}' is still active. Please see https://aka.ms/arm-deploy for usage details.`);
       }
       const now = ctx.now();
-      const statusOperation: OperationRecord = { id: crypto.randomUUID(), resourceId: id, action: 'put', startedAt: now, doneAt: Number.MAX_SAFE_INTEGER, status: 'Succeeded' };
+      // The status answers "InProgress" while the lease runs; the run renews it. Should the sandbox
+      // stop mid-deployment, the lease runs out and the status says why the deployment failed.
+      const statusOperation: OperationRecord = { id: crypto.randomUUID(), resourceId: id, action: 'put', startedAt: now, doneAt: now + STATUS_LEASE_MS, status: 'Failed', error: INTERRUPTED };
       const resource: ArmResource = {
         id,
         name: p.deploymentName,
@@ -282,7 +295,12 @@ export function deploymentRoutes(deps: DeploymentRouteDeps, versions: ApiVersion
         state.operations[statusOperation.id] = statusOperation;
       });
       active.add(resourceKey(id));
-      void runInBackground(ctx, deps, id, plan, statusOperation.id).finally(() => active.delete(resourceKey(id)));
+      const renew = setInterval(() => renewLease(ctx, statusOperation.id), STATUS_LEASE_MS / 3);
+      renew.unref();
+      void runInBackground(ctx, deps, id, plan, statusOperation.id).finally(() => {
+        clearInterval(renew);
+        active.delete(resourceKey(id));
+      });
       const statusUrl = `${ctx.origin}${id}/operationstatuses/${statusOperation.id}?api-version=${encodeURIComponent(ctx.apiVersion)}`;
       return jsonResponse(existing === undefined ? 201 : 200, toWire(resource), { 'azure-asyncoperation': statusUrl, 'retry-after': '1' });
     },

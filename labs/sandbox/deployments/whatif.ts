@@ -58,6 +58,12 @@ function sameLocation(a: JsonValue, b: JsonValue): boolean {
   return norm(a) === norm(b);
 }
 
+/** `/apis/openai` and the full id APIM answers with (`/subscriptions/.../service/x/apis/openai`) name the same entity. */
+function sameReference(after: string, before: string): boolean {
+  const [a, b] = [after.toLowerCase(), before.toLowerCase()];
+  return a.startsWith('/') && b.startsWith('/subscriptions/') && (a === b || (b.endsWith(a) && b.slice(0, b.length - a.length).includes('/providers/')));
+}
+
 /** Leaf differences between what the template sets and what exists (keys absent on the existing side are not compared). */
 function differences(after: JsonValue, before: JsonValue, path: string, out: WhatIfPropertyChange[]): void {
   if (isUnresolved(after)) return;
@@ -71,6 +77,7 @@ function differences(after: JsonValue, before: JsonValue, path: string, out: Wha
   }
   if (path === 'location' ? sameLocation(after, before) : JSON.stringify(after) === JSON.stringify(before)) return;
   if (typeof after === 'string' && typeof before === 'string' && /^\{\{.+\}\}$/.test(before)) return; // a secret kept as a named value
+  if (typeof after === 'string' && typeof before === 'string' && sameReference(after, before)) return;
   out.push({ path, propertyChangeType: 'Modify', before, after });
 }
 
