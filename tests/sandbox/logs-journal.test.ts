@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runKql } from '../../labs/sandbox/kql/index.ts';
 import { createTelemetry, journalPath } from '../../labs/sandbox/telemetry/index.ts';
+import { createMemoryTelemetry } from '../../labs/sandbox/telemetry/memory.ts';
+import { createQueryHandler } from '../../labs/sandbox/telemetry/query-api.ts';
 import { fixtureResources, NOW, resourceView } from '../unit/kql-fixture.ts';
 
 const dirs: string[] = [];
@@ -130,5 +132,16 @@ describe('telemetry journal and ingestion', () => {
     const workspace = runKql('AppMetrics | summarize sum(Sum) by ResourceGUID | order by ResourceGUID asc', telemetry.memory.workspaceSource('ws-cust-1'), { now: NOW }).tables[0].rows;
     assert.deepEqual(workspace, [['app-1', 10], ['app-2', 5]]);
   });
-});
 
+  test('a result over the row limit answers the first rows with a partial-failure error beside them', async () => {
+    const telemetry = createMemoryTelemetry({ resources: resourceView(fixtureResources()), ingestionDelayMs: 0, now: () => NOW });
+    for (let i = 0; i < 12; i++) telemetry.sink.track(metric('key-1', 'alice', i));
+    const handle = createQueryHandler(telemetry, () => NOW, 10);
+    const response = await handle({ method: 'POST', path: '/apps/app-1/query', query: new URLSearchParams(), headers: {}, body: JSON.stringify({ query: 'customMetrics | project value' }), ip: '127.0.0.1' });
+    const body = JSON.parse(response.body!);
+    assert.equal(response.status, 200);
+    assert.equal(body.tables[0].rows.length, 10);
+    assert.equal(body.error.code, 'PartialError');
+    assert.match(body.error.details[0].message, /limit 10 \(the query has 12 rows\)/);
+  });
+});

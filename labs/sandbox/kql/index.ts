@@ -30,13 +30,16 @@ export function runKql(query: string, source: KqlSource, options: KqlOptions): K
   const frame = evaluateQuery(parsed, source, options.now, range);
   const columns = frame.columns.map((c) => ({ name: c.name, type: c.type }));
   const data = frame.columns.map((c) => c.data());
-  const rows: unknown[][] = new Array(frame.length);
-  for (let row = 0; row < frame.length; row++) {
+  const length = Math.min(frame.length, options.maxRows ?? Infinity);
+  const rows: unknown[][] = new Array(length);
+  for (let row = 0; row < length; row++) {
     const cells = new Array(columns.length);
     for (let c = 0; c < columns.length; c++) cells[c] = toWire(columns[c].type, data[c][row]);
     rows[row] = cells;
   }
-  return { tables: [{ name: 'PrimaryResult', columns, rows }] };
+  const result: KqlResult = { tables: [{ name: 'PrimaryResult', columns, rows }] };
+  if (length < frame.length) result.truncated = { rowCount: frame.length };
+  return result;
 }
 
 function evaluateQuery(query: Query, source: KqlSource, now: number, range: { start: number; end: number } | undefined): Frame {

@@ -35,6 +35,8 @@ export interface KqlOptions {
   now: number;
   /** ISO 8601 duration or interval (`PT1H`, `start/end`, `start/duration`), as the Logs API takes it. */
   timespan?: string;
+  /** Return at most this many rows (the Logs API stops at 500,000); the result says it was cut. */
+  maxRows?: number;
 }
 
 export interface KqlResultColumn {
@@ -51,6 +53,8 @@ export interface KqlResultTable {
 
 export interface KqlResult {
   tables: KqlResultTable[];
+  /** Set when `maxRows` cut the result short. */
+  truncated?: { rowCount: number };
 }
 
 /**

@@ -8,6 +8,9 @@ import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../core
 import { KqlError, runKql, type KqlSource } from '../kql/index.ts';
 import type { MemoryTelemetry } from './memory.ts';
 
+/** The most rows the Logs query API returns for one query. */
+export const MAX_ROWS = 500_000;
+
 interface QueryBody {
   query?: unknown;
   timespan?: unknown;
@@ -52,7 +55,7 @@ function scope(telemetry: MemoryTelemetry, path: string): KqlSource | SandboxRes
 }
 
 /** Runs one query body against a scope and builds the answer. */
-function answer(source: KqlSource, body: QueryBody, urlTimespan: string | null, now: number, prefer: string): SandboxResponse {
+function answer(source: KqlSource, body: QueryBody, urlTimespan: string | null, now: number, prefer: string, maxRows: number): SandboxResponse {
   if (typeof body.query !== 'string' || body.query.trim() === '') {
     return error(400, 'BadArgumentError', 'The request had some invalid properties', {
       innererror: { code: 'QueryValidationError', message: "The body must have a 'query' property holding the KQL text." },
@@ -64,8 +67,16 @@ function answer(source: KqlSource, body: QueryBody, urlTimespan: string | null, 
   const timespan = (body.timespan as string | undefined) ?? urlTimespan ?? undefined;
   const started = Date.now();
   try {
-    const result = runKql(body.query, source, { now, timespan });
+    const { truncated, ...result } = runKql(body.query, source, { now, timespan, maxRows });
     const extra: Record<string, unknown> = {};
+    if (truncated) {
+      // Azure answers the first rows with a partial-failure error beside them.
+      extra.error = {
+        code: 'PartialError',
+        message: 'There were some errors when processing your query.',
+        details: [{ code: 'EngineError', message: `Query result set has exceeded the internal record count limit ${maxRows} (the query has ${truncated.rowCount} rows). Summarize, or narrow the query with where / take.` }],
+      };
+    }
     if (/include-statistics=true/i.test(prefer)) {
       extra.statistics = { query: { executionTime: (Date.now() - started) / 1000, resourceUsage: {}, datasetStatistics: [{ tableRowCount: result.tables[0].rows.length }] } };
     }
@@ -109,7 +120,7 @@ function parseBody(req: SandboxRequest): QueryBody | SandboxResponse {
 
 const isResponse = (value: unknown): value is SandboxResponse => typeof value === 'object' && value !== null && 'status' in value && 'headers' in value;
 
-export function createQueryHandler(telemetry: MemoryTelemetry, now: () => number): (req: SandboxRequest) => Promise<SandboxResponse> {
+export function createQueryHandler(telemetry: MemoryTelemetry, now: () => number, maxRows = MAX_ROWS): (req: SandboxRequest) => Promise<SandboxResponse> {
   return async (req) => {
     const path = req.path.replace(/\/{2,}/g, '/');
     const body = parseBody(req);
@@ -118,7 +129,7 @@ export function createQueryHandler(telemetry: MemoryTelemetry, now: () => number
     if (/^\/\$batch\/?$/i.test(path)) return batch(body);
     const source = scope(telemetry, path);
     if (isResponse(source)) return source;
-    return answer(source, body, req.query.get('timespan'), now(), prefer);
+    return answer(source, body, req.query.get('timespan'), now(), prefer, maxRows);
   };
 
   function batch(body: QueryBody & { requests?: unknown }): SandboxResponse {
@@ -127,7 +138,7 @@ export function createQueryHandler(telemetry: MemoryTelemetry, now: () => number
       const id = String(request.id ?? '');
       const path = typeof request.workspace === 'string' ? `/workspaces/${request.workspace}/query` : typeof request.resource === 'string' ? `${request.resource}/query` : '';
       const source = scope(telemetry, path.replace(/\/{2,}/g, '/'));
-      const single = isResponse(source) ? source : answer(source, (request.body ?? {}) as QueryBody, null, now(), String((request.headers as Record<string, string> | undefined)?.prefer ?? ''));
+      const single = isResponse(source) ? source : answer(source, (request.body ?? {}) as QueryBody, null, now(), String((request.headers as Record<string, string> | undefined)?.prefer ?? ''), maxRows);
       return { id, status: single.status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.parse(single.body ?? '{}') };
     });
     return jsonResponse(200, { responses });
