@@ -93,19 +93,26 @@ export async function evaluateString(text: string, ctx: FunctionContext): Promis
   return evaluateExpression(parseExpression(classified.source), ctx);
 }
 
-/** Evaluates every expression inside a JSON value (object keys included). */
-export async function evaluateValue(value: unknown, ctx: FunctionContext): Promise<JsonValue> {
-  if (typeof value === 'string') return evaluateString(value, ctx);
+/**
+ * Evaluates every expression inside a JSON value (object keys included). `evaluateText` decides
+ * what one string becomes (what-if passes one that keeps unresolvable expressions as text).
+ */
+export async function evaluateValue(
+  value: unknown,
+  ctx: FunctionContext,
+  evaluateText: (text: string, ctx: FunctionContext) => Promise<JsonValue> = evaluateString,
+): Promise<JsonValue> {
+  if (typeof value === 'string') return evaluateText(value, ctx);
   if (Array.isArray(value)) {
     const out: JsonValue[] = [];
-    for (const item of value) out.push(await evaluateValue(item, ctx));
+    for (const item of value) out.push(await evaluateValue(item, ctx, evaluateText));
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
     for (const [key, item] of Object.entries(value)) {
-      const evaluatedKey = await evaluateString(key, ctx);
-      out[typeof evaluatedKey === 'string' ? evaluatedKey : String(evaluatedKey)] = await evaluateValue(item, ctx);
+      const evaluatedKey = await evaluateText(key, ctx);
+      out[typeof evaluatedKey === 'string' ? evaluatedKey : String(evaluatedKey)] = await evaluateValue(item, ctx, evaluateText);
     }
     return out;
   }

@@ -7,7 +7,7 @@
  * left out of the comparison. Isomorphic: no Node modules.
  */
 import { classifyString } from './expression.ts';
-import { evaluateString } from './evaluate.ts';
+import { evaluateString, evaluateValue } from './evaluate.ts';
 import { getProperty, type FunctionContext, type JsonValue } from './functions.ts';
 import { NON_BODY_KEYS, type DeploymentPlan, type PlannedResource } from './plan.ts';
 import { runtimeContext, type ResourceDriver } from './run.ts';
@@ -27,26 +27,13 @@ export interface WhatIfChange {
   delta?: WhatIfPropertyChange[];
 }
 
-/** Like evaluateValue, but an expression that cannot be evaluated yet stays as its text. */
-async function evaluateLenient(value: unknown, ctx: FunctionContext): Promise<JsonValue> {
-  if (typeof value === 'string') {
-    try {
-      return await evaluateString(value, ctx);
-    } catch {
-      return value;
-    }
+/** An expression that cannot be evaluated yet (it reads a resource not created) stays as its text. */
+async function evaluateLeniently(text: string, ctx: FunctionContext): Promise<JsonValue> {
+  try {
+    return await evaluateString(text, ctx);
+  } catch {
+    return text;
   }
-  if (Array.isArray(value)) {
-    const out: JsonValue[] = [];
-    for (const item of value) out.push(await evaluateLenient(item, ctx));
-    return out;
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = await evaluateLenient(item, ctx);
-    return out;
-  }
-  return (value ?? null) as JsonValue;
 }
 
 function isUnresolved(value: JsonValue): boolean {
@@ -84,7 +71,7 @@ function differences(after: JsonValue, before: JsonValue, path: string, out: Wha
 async function changeFor(plan: DeploymentPlan, resource: PlannedResource, driver: ResourceDriver): Promise<WhatIfChange> {
   const ctx = runtimeContext(plan, driver, resource.copy?.index, new Map());
   const body = Object.fromEntries(Object.entries(resource.definition).filter(([key]) => !NON_BODY_KEYS.has(key.toLowerCase())));
-  const evaluated = (await evaluateLenient(body, ctx)) as Record<string, JsonValue>;
+  const evaluated = (await evaluateValue(body, ctx, evaluateLeniently)) as Record<string, JsonValue>;
   const after: JsonValue = { id: resource.id, name: resource.name.split('/').pop() ?? resource.name, type: resource.type, apiVersion: resource.apiVersion, ...evaluated };
   const before = await driver.get(resource.id, resource.apiVersion);
   if (before === undefined) return { resourceId: resource.id, changeType: 'Create', after };
