@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, serveSiteBuild } from '../browser/harness.ts';
 
 const TARGETS: Record<string, number> = { performance: 95, accessibility: 100, 'best-practices': 100, seo: 100 };
+/** One audit takes 15 to 60 seconds; past this, Lighthouse is stuck and is stopped (SIGINT closes its browser). */
+const AUDIT_TIMEOUT_MS = 300_000;
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/token-monitoring'];
 const reportDir = join(process.cwd(), 'test-results', 'lighthouse');
 const lighthouseCli = createRequire(import.meta.url).resolve('lighthouse/cli/index.js');
@@ -41,11 +43,12 @@ try {
         '--quiet',
         `--chrome-flags=${[...CHROMIUM_FLAGS.filter((flag) => flag !== '--headless'), '--headless=new', `--user-data-dir=${profile}`].join(' ')}`,
       ],
-      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CHROME_PATH: CHROMIUM_PATH } },
+      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CHROME_PATH: CHROMIUM_PATH }, timeout: AUDIT_TIMEOUT_MS, killSignal: 'SIGINT' },
     );
     rmSync(profile, { recursive: true, force: true });
-    if (run.status !== 0) {
-      console.error(`Lighthouse could not audit ${path} (exit ${run.status}).`);
+    if (run.error || run.status !== 0) {
+      const reason = run.error ? `it did not finish within ${AUDIT_TIMEOUT_MS / 1000} s and was stopped` : `exit ${run.status}`;
+      console.error(`Lighthouse could not audit ${path}: ${reason}. A busy machine slows every audit; try again when it is idle.`);
       failed = true;
       continue;
     }
