@@ -129,4 +129,5 @@ export const KQL_CASES: KqlCase[] = [
   },
   { name: 'distinct of several columns, and of all columns', query: 'customMetrics | project name, value | where value > 15 | distinct * | order by value asc', rows: [['Completion Tokens', 20], ['Total Tokens', 20], ['Total Tokens', 30]] },
   { name: 'a dynamic value in arithmetic and comparisons', query: 'customMetrics | take 1 | extend d = dynamic({"n": 4, "s": "x"}) | project a = d.n + 1, b = d.n * 2.5, c = d.n > 3, e = d.s == "x", f = d.n in (4, 5)', rows: [[5, 10, true, true, true]] },
+  { name: 'make_set keeps each value once', query: 'customMetrics | summarize make_set(tostring(customDimensions["User ID"])), users = make_set(tostring(customDimensions["User ID"]), 2) by name | order by name asc | take 1', rows: [['Completion Tokens', '["carol","alice","bob"]', '["carol","alice"]']] },
 ];

@@ -134,21 +134,31 @@ export function compileAggregate(call: Call, scope: Scope): Aggregate {
         },
       };
     }
-    case 'make_list': {
+    case 'make_list':
+    case 'make_set': {
       argCount(call, 1, 2);
       const value = arg(0);
       const limit = call.args.length > 1 ? arg(1) : undefined;
-      if (limit && (!limit.constant || !isNumeric(limit.type))) throw semanticError(call.args[1].pos, "The size limit of 'make_list' must be a constant number");
+      if (limit && (!limit.constant || !isNumeric(limit.type))) throw semanticError(call.args[1].pos, `The size limit of '${call.name}' must be a constant number`);
       const max = limit ? Number(limit.constant!.value) : 1_048_576;
       const read = value.fn;
+      const distinct = call.name === 'make_set';
       return {
         type: 'dynamic',
         run(groupOf, groupCount, rowCount) {
           const lists = Array.from({ length: groupCount }, () => [] as unknown[]);
+          const seen = distinct ? Array.from({ length: groupCount }, () => new Set<unknown>()) : [];
           for (let row = 0; row < rowCount; row++) {
             const v = read(row);
-            const list = lists[groupOf[row]];
-            if (v !== null && list.length < max) list.push(v);
+            const g = groupOf[row];
+            const list = lists[g];
+            if (v === null || list.length >= max) continue;
+            if (distinct) {
+              const key = typeof v === 'object' ? JSON.stringify(v) : v;
+              if (seen[g].has(key)) continue;
+              seen[g].add(key);
+            }
+            list.push(v);
           }
           return lists;
         },
@@ -198,6 +208,8 @@ export function aggregateDefaultName(call: Call, argName: string | undefined): s
       return 'countif_';
     case 'make_list':
       return `list_${base}`;
+    case 'make_set':
+      return `set_${base}`;
     case 'percentile': {
       const p = call.args[1];
       const text = p && p.kind === 'literal' ? String(p.value).replace('.', '_') : '';

@@ -37,8 +37,8 @@ export function unsupportedError(pos: Pos, what: string): KqlError {
   );
 }
 
-export const AGGREGATES = new Set(['count', 'countif', 'sum', 'sumif', 'avg', 'min', 'max', 'dcount', 'make_list', 'percentile']);
-const UNSUPPORTED_AGGREGATES = new Set(['arg_max', 'arg_min', 'make_set', 'percentiles', 'stdev', 'variance', 'any', 'take_any', 'count_distinct', 'dcountif', 'avgif', 'maxif', 'minif', 'make_bag', 'make_list_if', 'make_set_if', 'hll', 'tdigest', 'binary_all_or', 'variance']);
+export const AGGREGATES = new Set(['count', 'countif', 'sum', 'sumif', 'avg', 'min', 'max', 'dcount', 'make_list', 'make_set', 'percentile']);
+const UNSUPPORTED_AGGREGATES = new Set(['arg_max', 'arg_min', 'percentiles', 'stdev', 'variance', 'any', 'take_any', 'count_distinct', 'dcountif', 'avgif', 'maxif', 'minif', 'make_bag', 'make_list_if', 'make_set_if', 'hll', 'tdigest', 'binary_all_or', 'variance']);
 
 const NUMERIC = new Set<KqlType>(['int', 'long', 'real']);
 export const isNumeric = (type: KqlType): boolean => NUMERIC.has(type);
