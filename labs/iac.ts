@@ -176,9 +176,14 @@ await runLab(
         } catch {
           return; // the deployment record may not be readable yet
         }
+        // In template order (what-if lists the resources in deployment order), so a run reads the same every time.
+        const position = (op: DeploymentOperation): number => {
+          const index = changes.findIndex((change) => change.resourceId?.toLowerCase() === op.properties?.targetResource?.id?.toLowerCase());
+          return index < 0 ? changes.length : index;
+        };
         const ended = operations
           .filter((op) => op.properties?.targetResource?.id && ['Succeeded', 'Failed'].includes(op.properties.provisioningState ?? ''))
-          .sort((a, b) => (a.properties?.timestamp?.getTime() ?? 0) - (b.properties?.timestamp?.getTime() ?? 0));
+          .sort((a, b) => position(a) - position(b));
         for (const op of ended) {
           const properties = op.properties!;
           const targetId = properties.targetResource!.id!;
@@ -196,7 +201,8 @@ await runLab(
         }
       };
       while (!finished) {
-        await report();
+        // Live lines on a terminal, or once a deployment takes a while; otherwise one ordered list at the end.
+        if (out.interactive || Date.now() - started > 10_000) await report();
         await Promise.race([done.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
       }
       await report();

@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { shown, startLabHarness, type LabHarness } from '../labs/harness.ts';
+import { comparableTranscript, normaliseTranscript, readTranscript } from '../../labs/lib/transcripts.ts';
 
 describe('npm run lab:iac', () => {
   let h: LabHarness;
@@ -44,6 +45,10 @@ describe('npm run lab:iac', () => {
     }
     assert.match(run.output, /roleAssignments [0-9a-f-]{36}: created/);
     assert.match(run.output, /Deployment main of labs\/infra\/main.json: created/);
+    const stored = readTranscript('iac');
+    assert.ok(stored, 'labs/transcripts/iac.txt is missing: run npm run labs:capture');
+    const fresh = normaliseTranscript(run.output, { subscriptionId: h.box.subscriptionId, prefix: 'lab', stateDir: h.stateDir });
+    assert.equal(comparableTranscript(fresh), comparableTranscript(stored), 'lab:iac drifted from labs/transcripts/iac.txt: run npm run labs:capture');
     const outputs = h.state().outputs;
     assert.equal(outputs.gatewayUrl, `${h.box.sandbox.url}/apim/${h.names.apim}`);
     assert.match(outputs.appInsightsAppId, /^[0-9a-f-]{36}$/);
