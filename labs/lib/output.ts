@@ -33,7 +33,8 @@ const CHART_COLOURS = [asciichart.blue, asciichart.magenta, asciichart.green, as
 
 export class Output {
   private readonly stream = process.stdout;
-  readonly interactive = Boolean(process.stdout.isTTY);
+  /** A terminal with a known width (spinners redraw lines, which needs the width). */
+  readonly interactive = Boolean(process.stdout.isTTY) && (process.stdout.columns ?? 0) > 0;
 
   line(text = ''): void {
     this.stream.write(text + '\n');
@@ -76,7 +77,7 @@ export class Output {
    * and how long it took. `done` turns the result into the line's text.
    */
   async task<T>(text: string, work: () => Promise<T>, done: (result: T) => string = () => text): Promise<T> {
-    const spinner = ora({ text, stream: this.stream, isEnabled: this.interactive });
+    const spinner = ora({ text, stream: this.stream, isEnabled: this.interactive, discardStdin: false });
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     if (this.interactive) {
