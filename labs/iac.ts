@@ -93,7 +93,8 @@ await runLab(
     let roleAssignmentName: string | undefined;
     if (account?.id && apim?.identity?.principalId) {
       for await (const assignment of clients.authorization.roleAssignments.listForScope(account.id)) {
-        if (assignment.principalId === apim.identity.principalId && assignment.roleDefinitionId?.toLowerCase().endsWith(OPENAI_USER_ROLE)) {
+        const onAccount = (assignment.scope ?? account.id).toLowerCase() === account.id.toLowerCase();
+        if (onAccount && assignment.principalId === apim.identity.principalId && assignment.roleDefinitionId?.toLowerCase().endsWith(OPENAI_USER_ROLE)) {
           roleAssignmentName = assignment.name;
         }
       }

@@ -7,6 +7,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { shown, startLabHarness, type LabHarness } from '../labs/harness.ts';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { CognitiveServicesManagementClient } from '@azure/arm-cognitiveservices';
+import { sandboxCredential } from './harness.ts';
 import { comparableTranscript, normaliseTranscript, readTranscript } from '../../labs/lib/transcripts.ts';
 
 describe('npm run lab:iac', () => {
@@ -88,5 +91,35 @@ describe('npm run lab:iac', () => {
     assert.match(run.output, /Deployment main ended Failed/);
     assert.match(run.output, /DeploymentFailed/);
     assert.match(run.output, /lab:cleanup/);
+  });
+});
+
+describe('npm run lab:iac after the step-by-step labs', () => {
+  let h: LabHarness;
+  before(async () => {
+    h = await startLabHarness();
+  });
+  after(async () => h.close());
+
+  it('finds every resource of the template already as the labs left it, and keeps the role assignment the labs made', async () => {
+    for (const step of ['setup', 'app-insights', 'import-api', 'monitoring', 'policy']) {
+      const run = await h.run(step);
+      assert.equal(run.code, 0, shown(run));
+    }
+    const before = h.storedResources();
+    const preview = await h.run('iac', ['--what-if']);
+    assert.equal(preview.code, 0, shown(preview));
+    assert.match(preview.output, /0 to create, 0 to modify, 14 unchanged/, shown(preview));
+    assert.equal(h.storedResources(), before, '--what-if changes nothing');
+    const run = await h.run('iac');
+    assert.equal(run.code, 0, shown(run));
+    assert.match(run.output, /roleAssignments [0-9a-f-]{36}: unchanged/);
+    // Clients of this sandbox's own (a process keeps the first DefaultAzureCredential's endpoint).
+    const credential = sandboxCredential(h.box.sandbox, h.box.ca);
+    const options = { endpoint: h.box.sandbox.url, tlsOptions: { ca: h.box.ca } };
+    const account = await new CognitiveServicesManagementClient(credential, h.box.subscriptionId, options).accounts.get(h.names.resourceGroup, h.names.openAiAccount);
+    const assignments = [];
+    for await (const assignment of new AuthorizationManagementClient(credential, h.box.subscriptionId, options).roleAssignments.listForScope(account.id!)) assignments.push(assignment);
+    assert.equal(assignments.filter((a) => a.roleDefinitionId?.endsWith('5e0bd9bd-7b93-4f28-af87-19fc36ad61bd')).length, 1);
   });
 });
