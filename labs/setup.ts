@@ -8,17 +8,11 @@
  * 4. The role "Cognitive Services OpenAI User" for that identity on the Azure OpenAI account, so
  *    APIM can call the model without any key.
  */
-import { createHash } from 'node:crypto';
 import { runLab } from './lib/lab.ts';
+import { roleAssignmentName } from './lib/role-assignment-name.ts';
 
 /** Built-in role "Cognitive Services OpenAI User": call inference APIs, nothing else. */
 const OPENAI_USER_ROLE = '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd';
-
-/** A stable role-assignment name (a GUID) for one principal, role and scope, like Bicep's guid(). */
-function assignmentName(scope: string, principalId: string, roleId: string): string {
-  const hex = createHash('sha256').update(`${scope.toLowerCase()}|${principalId}|${roleId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 await runLab({ step: 'setup', title: 'Set up cloud resources' }, async (lab) => {
   const { settings, clients, names, out } = lab;
@@ -115,7 +109,8 @@ await runLab({ step: 'setup', title: 'Set up cloud resources' }, async (lab) => 
   out.heading('4. Allow the APIM identity to call Azure OpenAI');
   // The role-assignment API takes the scope without its leading slash: {scope}/providers/Microsoft.Authorization/...
   const scope = (account.id as string).replace(/^\/+/, '');
-  const roleAssignment = assignmentName(scope, principalId, OPENAI_USER_ROLE);
+  // Named as the lesson's template names it, so `lab:iac` and `az deployment group create` find this same assignment.
+  const roleAssignment = roleAssignmentName(lab.target.subscriptionId, names.resourceGroup, names.openAiAccount, names.apim, OPENAI_USER_ROLE);
   await lab.ensure({
     what: 'Role "Cognitive Services OpenAI User" for the APIM identity on the Azure OpenAI account',
     read: () => clients.authorization.roleAssignments.get(scope, roleAssignment),
