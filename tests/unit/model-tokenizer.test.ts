@@ -46,7 +46,10 @@ test('each deployed model family gets its own encoding', () => {
   }
 });
 
-test('o200k counts equal the tokenizer for several prompts', () => {
+test('encodings load on first use, then o200k counts equal the tokenizer for several prompts', async () => {
+  assert.throws(() => countTokens('Hello', 'gpt-4o-mini'), /await loadEncodingFor\("gpt-4o-mini"\)/);
+  await loadEncodingFor('gpt-4o-mini');
+  assert.equal(isEncodingLoaded('gpt-4o'), true);
   for (const prompt of PROMPTS) {
     assert.equal(countTokens(prompt, 'gpt-4o-mini'), o200k.encode(prompt).length, prompt);
   }

@@ -3,17 +3,16 @@
  * prompt count the service reports as `usage.prompt_tokens`.
  *
  * Encodings: `o200k_base` for gpt-4o, gpt-4.1, gpt-4.5, gpt-5 and the o-series; `cl100k_base` for
- * gpt-4 (turbo), gpt-35-turbo and the embedding models. `o200k_base` is bundled; `cl100k_base`
- * (about 0.44 MB gzipped) is loaded on first need with `loadEncodingFor`, so a browser page that
- * only talks to a gpt-4o-family deployment never downloads it. The model awaits it by itself;
- * other callers that count for a cl100k model before any such request call `loadEncodingFor`.
+ * gpt-4 (turbo), gpt-35-turbo and the embedding models. Each encoding is loaded on first need
+ * with `loadEncodingFor` (o200k about 1 MB gzipped, cl100k about 0.44 MB): a sandbox that only
+ * serves ARM or queries never holds them in memory, and a browser page downloads only the one its
+ * deployment uses. The model awaits it by itself; other callers await `loadEncodingFor` before
+ * counting.
  *
  * Chat overhead, as in OpenAI's token-counting guide for gpt-35-turbo, gpt-4 and gpt-4o: every
  * message costs 3 tokens plus its role, content and name (a name adds 1 more), and every reply
  * is primed with 3 tokens. The guide's published example counts 129 (cl100k) and 124 (o200k).
  */
-
-import * as o200kBase from 'gpt-tokenizer/encoding/o200k_base';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -39,7 +38,7 @@ export const REPLY_PRIMING_TOKENS = 3;
 /** User text is counted as text: `<|endoftext|>` typed by a user is not a control token. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-const loaded = new Map<EncodingName, Encoding>([['o200k_base', o200kBase]]);
+const loaded = new Map<EncodingName, Encoding>();
 const loading = new Map<EncodingName, Promise<void>>();
 
 const CL100K_MODELS = /^(gpt-35|gpt-3\.5|gpt-4-|gpt-4$|gpt-4-32k|gpt-4-turbo|text-embedding-)/;
@@ -51,14 +50,19 @@ export function encodingForModel(modelName: string): EncodingName {
   return CL100K_MODELS.test(name) ? 'cl100k_base' : 'o200k_base';
 }
 
-/** Makes sure the encoding of `modelName` is loaded (a no-op for o200k models). */
+/** The encoding's rank tables are large (o200k about 70 MB in memory): each is loaded on first use. */
+function importEncoding(name: EncodingName): Promise<Encoding> {
+  return name === 'o200k_base' ? import('gpt-tokenizer/encoding/o200k_base') : import('gpt-tokenizer/encoding/cl100k_base');
+}
+
+/** Makes sure the encoding of `modelName` is loaded (a no-op once it is). */
 export function loadEncodingFor(modelName: string): Promise<void> {
   const name = encodingForModel(modelName);
   if (loaded.has(name)) return Promise.resolve();
   let pending = loading.get(name);
   if (pending === undefined) {
-    pending = import('gpt-tokenizer/encoding/cl100k_base').then((module) => {
-      loaded.set('cl100k_base', module);
+    pending = importEncoding(name).then((module) => {
+      loaded.set(name, module);
     });
     loading.set(name, pending);
   }
