@@ -1,12 +1,8 @@
 /**
- * The course in reading order. The policy playground page joins the sidebar when docs/playground.mdx
- * is part of the checkout.
+ * The course in reading order: one sidebar, the lessons first, then the pages for instructors and
+ * for the local sandbox.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SidebarsConfig } from '@docusaurus/plugin-content-docs';
-
-const hasPlayground = existsSync(fileURLToPath(new URL('./docs/playground.mdx', import.meta.url)));
 
 const sidebars: SidebarsConfig = {
   course: [
@@ -14,7 +10,7 @@ const sidebars: SidebarsConfig = {
     'get-ready',
     'set-up-cloud-resources',
     'token-monitoring',
-    ...(hasPlayground ? ['playground'] : []),
+    'playground',
     'clean-up',
     'instructors',
     'sandbox',
