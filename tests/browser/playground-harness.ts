@@ -5,9 +5,6 @@
  */
 import type { Locator, Page } from 'playwright-core';
 
-export { SITE_BUILD_DIR as BUILD_DIR, launchSiteBrowser as launchBrowser, recordProblems, serveSiteBuild as serveBuild } from './harness.ts';
-export type { PageProblems, ServedSite as StaticSite, SiteBrowser as Browser } from './harness.ts';
-
 /** Opens a page and waits until the playground has loaded and applied its policy. */
 export async function openPlayground(page: Page, url: string): Promise<Locator> {
   await page.goto(url, { waitUntil: 'load' });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { PLAYGROUND_MODEL_LATENCY } from '../../src/components/PolicyPlayground/playgroundSandbox.ts';
-import { BUILD_DIR, launchBrowser, openPlayground, recordProblems, sendAndWait, serveBuild, type Browser, type StaticSite } from './playground-harness.ts';
+import { SITE_BUILD_DIR, launchSiteBrowser, recordProblems, serveSiteBuild, type ServedSite, type SiteBrowser } from './harness.ts';
+import { openPlayground, sendAndWait } from './playground-harness.ts';
 
 /** A string only the playground's own code contains (its in-page managed identity). */
 const PLAYGROUND_MARKER = 'playground-mi.';
@@ -30,7 +31,7 @@ function recordScripts(page: Page, phase: { early: boolean }): Map<string, Scrip
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
     if (!path.endsWith('.js') || scripts.has(path)) return;
-    const body = readFileSync(join(BUILD_DIR, path));
+    const body = readFileSync(join(SITE_BUILD_DIR, path));
     scripts.set(path, { url: path, raw: body.length, gzip: gzipSync(body, { level: 9 }).length, playground: body.includes(PLAYGROUND_MARKER), early: phase.early });
   });
   return scripts;
@@ -40,12 +41,12 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const total = (scripts: Script[], key: 'raw' | 'gzip') => scripts.reduce((sum, script) => sum + script[key], 0);
 
 describe('the playground loads only when the reader reaches it', { timeout: 180_000 }, () => {
-  let site: StaticSite;
-  let browser: Browser;
+  let site: ServedSite;
+  let browser: SiteBrowser;
 
   before(async () => {
-    site = await serveBuild();
-    browser = await launchBrowser();
+    site = await serveSiteBuild();
+    browser = await launchSiteBrowser();
   });
 
   after(async () => {

@@ -7,19 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import {
-  editorText,
-  launchBrowser,
-  openPlayground,
-  replaceEditorText,
-  sendAndWait,
-  serveBuild,
-  settledMetricRows,
-  recordProblems,
-  type Browser,
-  type PageProblems,
-  type StaticSite,
-} from './playground-harness.ts';
+import { launchSiteBrowser, recordProblems, serveSiteBuild, type PageProblems, type ServedSite, type SiteBrowser } from './harness.ts';
+import { editorText, openPlayground, replaceEditorText, sendAndWait, settledMetricRows } from './playground-harness.ts';
 
 const POLICY_FILE = readFileSync('labs/policies/openai-api-token-metrics.xml', 'utf8');
 const QUERY_FILE = readFileSync('labs/queries/tokens-over-time.kql', 'utf8');
@@ -57,14 +46,14 @@ async function reset(page: Page): Promise<void> {
 }
 
 describe('policy playground (production build, Chromium)', { timeout: 240_000 }, () => {
-  let site: StaticSite;
-  let browser: Browser;
+  let site: ServedSite;
+  let browser: SiteBrowser;
   let page: Page;
   let seen: PageProblems;
 
   before(async () => {
-    site = await serveBuild();
-    browser = await launchBrowser();
+    site = await serveSiteBuild();
+    browser = await launchSiteBrowser();
     page = await browser.context.newPage();
     seen = recordProblems(page, site.origin);
     await openPlayground(page, `${site.origin}/playground`);
