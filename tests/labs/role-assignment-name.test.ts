@@ -12,7 +12,7 @@ import { deterministicGuid } from '../../labs/sandbox/deployments/hash.ts';
 const subscriptionId = '3f2b8c1e-5d4a-4e2f-9b7c-1a2b3c4d5e6f';
 const roleId = '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd';
 
-test('the name equals ARM guid() over the account id, the APIM id and the role id', () => {
+test('the name is ARM guid() over the account id, the APIM id and the role id, in that order', () => {
   const group = `/subscriptions/${subscriptionId}/resourceGroups/lab-rg/providers`;
   const expected = deterministicGuid([
     `${group}/Microsoft.CognitiveServices/accounts/lab-openai-abc123`,
