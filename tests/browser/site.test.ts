@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { PrismTheme } from 'prism-react-renderer';
+import { prismDark } from '../../src/utils/prismDark.ts';
+import { prismLight } from '../../src/utils/prismLight.ts';
 import { SITE_BUILD_DIR, launchSiteBrowser, recordProblems, serveSiteBuild, type ServedSite, type SiteBrowser } from './harness.ts';
 
 const LESSONS = ['/', '/get-ready', '/set-up-cloud-resources', '/token-monitoring', '/clean-up', '/instructors', '/sandbox'];
@@ -151,11 +154,37 @@ test('dark mode switches the whole page and is remembered', async () => {
     theme = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
   }
   assert.equal(theme, 'dark');
+  assert.deepEqual(await codeColours(page), DARK_CODE, 'code blocks follow the switch');
   await page.reload({ waitUntil: 'networkidle' });
   assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-theme')), 'dark');
+  assert.deepEqual(await codeColours(page), DARK_CODE, 'code blocks are dark after a reload in dark mode');
   await page.evaluate(() => localStorage.clear());
+  await page.reload({ waitUntil: 'networkidle' });
+  assert.deepEqual(await codeColours(page), LIGHT_CODE, 'code blocks are light again');
   await page.close();
 });
+
+const DARK_CODE = paletteOf(prismDark);
+const LIGHT_CODE = paletteOf(prismLight);
+
+/** What the first XML block must look like in a theme: its background and the colour of its tags. */
+function paletteOf(theme: PrismTheme): { background: string; tag: string } {
+  const tag = theme.styles.find((entry) => entry.types.includes('tag'))!.style.color!;
+  return { background: hexToRgb(theme.plain.backgroundColor!), tag: hexToRgb(tag) };
+}
+
+function hexToRgb(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((start) => parseInt(hex.slice(start, start + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** Background and tag colour of the first XML code block, as painted. */
+async function codeColours(page: Page): Promise<{ background: string; tag: string }> {
+  return page.locator('.markdown pre.prism-code.language-xml').first().evaluate((pre) => ({
+    background: getComputedStyle(pre).backgroundColor,
+    tag: getComputedStyle(pre.querySelector('[class="token tag"]')!).color,
+  }));
+}
 
 test('a screenshot of the core lesson is saved under test-results/', async () => {
   const { page } = await open(CORE);
