@@ -109,7 +109,7 @@ const config: Config = {
     prism: {
       theme: prismLight,
       darkTheme: prismDark,
-      additionalLanguages: ['kusto', 'bicep', 'bash', 'json', 'powershell'],
+      additionalLanguages: ['kusto', 'bicep', 'bash'],
     },
     mermaid: { theme: { light: 'neutral', dark: 'dark' } },
     tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },

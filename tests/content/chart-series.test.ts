@@ -3,7 +3,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shortTime, toChartData, userTotals } from '../../src/components/TokenChart/series.ts';
+import { formatCount, shortTime, toChartData, userTotals } from '../../src/components/TokenChart/series.ts';
 
 test('long rows from tokens-over-time.kql become one row per minute and one column per subscription', () => {
   const data = toChartData([
@@ -46,4 +46,13 @@ test('per-user totals saved next to the series are read, malformed rows skipped'
   const rows = userTotals({ totals: [{ subscription: 'chat-app', user: 'ana', calls: 2, prompt: 67, completion: 106, total: 173 }, { user: 'nobody' }, 'junk'] });
   assert.deepEqual(rows, [{ subscription: 'chat-app', user: 'ana', calls: 2, prompt: 67, completion: 106, total: 173 }]);
   assert.deepEqual(userTotals([{ time: 'x' }]), []);
+});
+
+test('token counts are grouped by thousands the same way on the server and in every browser', () => {
+  assert.equal(formatCount(0), '0');
+  assert.equal(formatCount(999), '999');
+  assert.equal(formatCount(1000), '1,000');
+  assert.equal(formatCount(1234567), '1,234,567');
+  assert.equal(formatCount(-45210), '-45,210');
+  assert.equal(formatCount(1234.5), '1,234.5');
 });

@@ -5,7 +5,7 @@
  */
 import React, { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react';
 import { metricsSeries } from '@site/src/data/labFiles.ts';
-import { shortTime, toChartData, userTotals } from './series.ts';
+import { formatCount, shortTime, toChartData, userTotals } from './series.ts';
 import styles from './styles.module.css';
 
 const Chart = lazy(() => import('./Chart.tsx'));
@@ -51,7 +51,7 @@ export default function TokenChart({ title = 'Total tokens per APIM subscription
       </div>
       <table className={styles.table}>
         <caption className={styles.tableCaption}>
-          The same data as a table: {grandTotal.toLocaleString('en-US')} tokens in {data.rows.length} minute(s) from{' '}
+          The same data as a table: {formatCount(grandTotal)} tokens in {data.rows.length} minute(s) from{' '}
           {shortTime(data.rows[0]!.time)} to {shortTime(data.rows[data.rows.length - 1]!.time)} UTC.
         </caption>
         <thead>
@@ -64,7 +64,7 @@ export default function TokenChart({ title = 'Total tokens per APIM subscription
           {data.keys.map((key) => (
             <tr key={key}>
               <th scope="row">{key}</th>
-              <td>{data.totals[key]!.toLocaleString('en-US')}</td>
+              <td>{formatCount(data.totals[key]!)}</td>
             </tr>
           ))}
         </tbody>
@@ -88,9 +88,9 @@ export default function TokenChart({ title = 'Total tokens per APIM subscription
                 <th scope="row">{row.subscription}</th>
                 <td>{row.user}</td>
                 <td>{row.calls}</td>
-                <td>{row.prompt.toLocaleString('en-US')}</td>
-                <td>{row.completion.toLocaleString('en-US')}</td>
-                <td>{row.total.toLocaleString('en-US')}</td>
+                <td>{formatCount(row.prompt)}</td>
+                <td>{formatCount(row.completion)}</td>
+                <td>{formatCount(row.total)}</td>
               </tr>
             ))}
           </tbody>

@@ -97,6 +97,16 @@ export function shortTime(time: string): string {
   return Number.isNaN(parsed.getTime()) ? time : parsed.toISOString().slice(11, 16);
 }
 
+/**
+ * `12345` → `12,345`. Written out rather than with `toLocaleString`: the first use of the
+ * browser's number formatting loads locale data, a long pause right when the page starts up.
+ */
+export function formatCount(value: number): string {
+  const [whole, fraction] = String(value).split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
 /** One row of the per-app, per-user totals a `lab:metrics` run saves next to its series. */
 export interface UserTotal {
   subscription: string;
