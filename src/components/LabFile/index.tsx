@@ -41,7 +41,7 @@ export default function LabFile({ path, highlight, declarations }: Props): React
           );
         })}
         <p className={styles.caption}>
-          Excerpts of a file the labs apply as it is. <Link to={labFileRoute(path)}>Open all of {path}</Link>.
+          Excerpts, numbered as in the file. <Link to={labFileRoute(path)}>Open all of {path}</Link>.
         </p>
       </div>
     );
