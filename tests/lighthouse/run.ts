@@ -5,7 +5,7 @@
  * Targets: performance at least 95; accessibility, best practices and SEO 100.
  *
  * Performance moves from run to run with whatever else the machine is doing, so each page is
- * audited several times (`--runs`, default 3) and judged on its median run, as Lighthouse's own
+ * audited several times (`--runs`, default 5) and judged on its median run, as Lighthouse's own
  * guidance on variability recommends; every run's score is printed. The median run's report is
  * saved in test-results/lighthouse/; the exit code is non-zero when a page misses a target.
  */
@@ -29,7 +29,7 @@ interface LighthouseReport {
   audits: Record<string, { score: number | null; title: string; scoreDisplayMode: string; displayValue?: string }>;
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '3' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1 || runs > 15) {
   console.error(`--runs must be a whole number from 1 to 15 (got "${values.runs}"). Example: npm run lighthouse -- --runs=5 /token-monitoring`);
