@@ -1,9 +1,10 @@
 /**
- * Code blocks, as the classic theme renders them, except for one thing: a block is rebuilt after
+ * Code blocks, as the classic theme renders them, with two differences: a block is rebuilt after
  * hydration only when the reader's colour mode differs from the server-rendered one (the only
- * case where the highlighted tokens' inline colours are stale), and is not re-rendered when the
- * page becomes interactive. The theme rebuilds every block on every page load; on the core lesson,
- * with a few hundred lines of policy XML, KQL and Bicep, that doubled the work of hydration.
+ * case where the highlighted tokens' inline colours are stale), and it skips the re-render that
+ * follows when the page becomes interactive. The theme rebuilds every block on every page load;
+ * on the core lesson, with a few hundred lines of policy XML, KQL and Bicep, that doubled the
+ * work of hydration.
  */
 import React, { isValidElement, memo, type ReactNode } from 'react';
 import type { Props } from '@theme/CodeBlock';
@@ -12,8 +13,8 @@ import { useColorMode, useThemeConfig } from '@docusaurus/theme-common';
 import ElementContentOfTheme from '@theme/CodeBlock/Content/Element';
 import StringContentOfTheme from '@theme/CodeBlock/Content/String';
 
-// A block's own props do not change when the page becomes interactive; skipping that re-render
-// spares re-highlighting every line (the copy buttons still appear, they follow their own state).
+// A block's props do not change when the page becomes interactive, so that pass is skipped; its
+// word-wrap and copy controls still appear, driven by their own state.
 const StringContent = memo(StringContentOfTheme);
 const ElementContent = memo(ElementContentOfTheme);
 
